@@ -1,0 +1,4 @@
+"""Messages for alerts."""
+
+MESSAGES: dict[str, str] = {
+}

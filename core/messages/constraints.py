@@ -1,0 +1,4 @@
+"""Messages for constraints."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Messages for envs."""
+
+MESSAGES: dict[str, str] = {
+}

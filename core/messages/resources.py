@@ -1,0 +1,4 @@
+"""Messages for resources."""
+
+MESSAGES: dict[str, str] = {
+}

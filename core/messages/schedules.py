@@ -1,0 +1,4 @@
+"""Messages for schedules."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,55 @@
+"""Role checks: every changing service loads its actor here and asks before it acts."""
+
+from __future__ import annotations
+
+from core.errors import NotFound, PermissionDenied
+from core.models import Member, Pool, Resource, Role
+
+
+async def load_actor(member_id: int) -> Member:
+    """The acting member with their managed pools; NotFound when there is none."""
+    actor = await Member.get_or_none(id=member_id).prefetch_related("managed_pools")
+    if actor is None:
+        raise NotFound("member_not_found", member_id=member_id)
+    return actor
+
+
+async def ancestry(pool: Pool) -> list[int]:
+    """Ids from the pool up to the root, the pool first."""
+    ids = [pool.id]
+    parent_id = pool.parent_id
+    while parent_id is not None:
+        ids.append(parent_id)
+        parent_id = await Pool.filter(id=parent_id).first().values_list("parent_id", flat=True)
+    return ids
+
+
+async def manages_pool(actor: Member, pool: Pool) -> bool:
+    """Org managers manage every pool; pool managers manage their pools and everything below."""
+    if pool.organization_id != actor.organization_id:
+        return False
+    if actor.role == Role.ORG_MANAGER:
+        return True
+    if actor.role != Role.POOL_MANAGER:
+        return False
+    managed = {p.id for p in actor.managed_pools}
+    return bool(managed.intersection(await ancestry(pool)))
+
+
+def require_org_manager(actor: Member) -> None:
+    if actor.role != Role.ORG_MANAGER:
+        raise PermissionDenied("not_org_manager")
+
+
+async def require_pool_manager(actor: Member, pool: Pool) -> None:
+    if not await manages_pool(actor, pool):
+        raise PermissionDenied("not_pool_manager", pool=pool.name)
+
+
+async def require_owner_or_manager(actor: Member, resource: Resource) -> None:
+    """The resource's owner or a manager of its pool."""
+    if resource.owner_id == actor.id and resource.organization_id == actor.organization_id:
+        return
+    pool = await Pool.get(id=resource.pool_id)
+    if not await manages_pool(actor, pool):
+        raise PermissionDenied("not_owner_or_manager", resource=resource.label)
