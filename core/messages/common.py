@@ -11,5 +11,6 @@ MESSAGES: dict[str, str] = {
     "value_out_of_range": "{field} must be between {min} and {max}, got {value}.",
     "not_in_choices": "{field} must be one of: {choices}; got \"{value}\".",
     "not_an_amount": "{field} must be an amount of 0 or more with at most two decimals, got \"{value}\".",
+    "secret_undecryptable": "A stored secret cannot be decrypted: CLOUDTUNER_SECRET_KEY changed since it was saved. Restore the old key or enter the credentials again.",
     "invalid_timezone": "\"{value}\" is not a known time zone. Use an IANA name such as Europe/Berlin.",
 }

@@ -1,0 +1,81 @@
+"""The `cloudtuner` command: serve, migrate, init, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from config import logging as process_logging
+from config import process
+from config.settings import SettingsError, load_settings
+from core import db
+from core.errors import CoreError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cloudtuner", description="Chat-first FinOps: cloud spend and shared environments from Slack.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web server and the scheduler")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations on start")
+    sub.add_parser("migrate", help="apply pending database migrations")
+    init = sub.add_parser("init", help="create the first organization and its first manager")
+    init.add_argument("--org", required=True, help="organization name")
+    init.add_argument("--manager-email", required=True, help="email of the first organization manager")
+    init.add_argument("--manager-name", default="", help="display name of that manager")
+    init.add_argument("--currency", default="USD", help="ISO currency code (default USD)")
+    sub.add_parser("demo", help="load a clearly labelled sample organization")
+    return parser
+
+
+async def _with_database(settings, work) -> object:
+    await process.prepare_database(settings)
+    try:
+        return await work()
+    finally:
+        await db.stop()
+
+
+async def _init(settings, args) -> str:
+    from core.services.orgs import create_organization
+
+    org, manager = await _with_database(settings, lambda: create_organization(
+        name=args.org, manager_email=args.manager_email, manager_name=args.manager_name, currency=args.currency))
+    return f"Created organization \"{org.name}\" (id {org.id}) with organization manager {manager.email}."
+
+
+async def _demo(settings) -> str:
+    from core.services.demo import load_demo
+
+    summary = await _with_database(settings, load_demo)
+    return str(summary)
+
+
+async def _migrate(settings) -> str:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await db.migrate(settings.db_url)
+    return "Migrations applied."
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"cloudtuner: {exc}", file=sys.stderr)
+        return 2
+    process_logging.configure(settings.log_level)
+    try:
+        if args.command == "serve":
+            asyncio.run(process.serve(settings, apply_migrations=not args.no_migrate))
+            return 0
+        work = {"migrate": lambda: _migrate(settings), "init": lambda: _init(settings, args), "demo": lambda: _demo(settings)}
+        print(asyncio.run(work[args.command]()))
+    except CoreError as exc:
+        print(f"cloudtuner: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""Encryption of stored secrets (cloud keys, tokens) with a key derived from the process secret."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from core.errors import InvalidInput
+
+
+class SecretBox:
+    """Fernet (AES-128-CBC + HMAC-SHA256) keyed by SHA-256 of the process secret key."""
+
+    def __init__(self, secret_key: str) -> None:
+        digest = hashlib.sha256(("cloudtuner-secrets:" + secret_key).encode()).digest()
+        self._fernet = Fernet(base64.urlsafe_b64encode(digest))
+
+    def seal(self, plaintext: str) -> str:
+        return self._fernet.encrypt(plaintext.encode()).decode()
+
+    def open(self, token: str) -> str:
+        """Raises: InvalidInput (secret_undecryptable) when the key changed or the value was tampered with."""
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise InvalidInput("secret_undecryptable") from None

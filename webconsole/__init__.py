@@ -1,0 +1,1 @@
+"""The web console (aiohttp + Jinja2) and the process's HTTP endpoints."""
