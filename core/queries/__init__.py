@@ -1,0 +1,1 @@
+"""Read-only queries: they aggregate and list, and never change the database."""

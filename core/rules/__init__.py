@@ -1,0 +1,1 @@
+"""Pure domain rules: functions of plain values and time, no I/O."""
