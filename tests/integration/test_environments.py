@@ -1,0 +1,285 @@
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.models import Booking, Member, Pool, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
+from core.rules.bookings import EnvStatus
+from core.services import environments as envs
+from core.services import orgs
+from tests.factories import make_member, make_org
+
+NOW = datetime(2030, 3, 4, 10, 0, tzinfo=timezone.utc)
+HOUR = timedelta(hours=1)
+
+
+@dataclass
+class World:
+    org_id: int
+    boss: Member
+    root: Pool
+    team: Pool
+    squad: Pool
+    other: Pool
+    holder: Member
+    eng: Member
+    team_manager: Member
+    other_manager: Member
+    vm: Resource
+    env: SharedEnvironment
+
+
+async def _pool_manager(fx, email: str, pool: Pool) -> Member:
+    member = await make_member(fx, email)
+    return await orgs.grant_pool(actor_id=fx.manager.id, member_id=member.id, pool_id=pool.id)
+
+
+async def build_world() -> World:
+    """Root > Team > Squad, Root > Other; the vm and the hand-made env "stage" live in Squad."""
+    fx = await make_org()
+    team = await Pool.create(organization=fx.org, parent=fx.root, name="Team")
+    squad = await Pool.create(organization=fx.org, parent=team, name="Squad")
+    other = await Pool.create(organization=fx.org, parent=fx.root, name="Other")
+    vm = await Resource.create(organization=fx.org, cloud_resource_id="i-vm", name="vm", resource_type="instance",
+                               pool=squad, first_seen=NOW - 24 * HOUR, last_seen=NOW)
+    env = await envs.create_environment(actor_id=fx.manager.id, pool_id=squad.id, name="stage",
+                                        properties={"IP": "10.0.0.1"})
+    return World(fx.org.id, fx.manager, fx.root, team, squad, other,
+                 await make_member(fx, "holder@acme.test"), await make_member(fx, "eng@acme.test"),
+                 await _pool_manager(fx, "team@acme.test", team), await _pool_manager(fx, "other@acme.test", other),
+                 vm, env)
+
+
+async def other_org_member() -> Member:
+    return (await make_org("Globex", "boss@globex.test")).manager
+
+
+@pytest.fixture
+async def w(db) -> World:
+    return await build_world()
+
+
+async def _env_rows() -> list[tuple]:
+    return await SharedEnvironment.all().order_by("id").values_list(
+        "name", "pool_id", "resource_id", "description", "properties", "ssh_only", "active", "max_booking_minutes")
+
+
+async def test_create_environment_stores_clean_values(w):
+    env = await envs.create_environment(
+        actor_id=w.team_manager.id, pool_id=w.squad.id, name="  demo ", resource_type="k8s", description=" d ",
+        properties={" Software ": " nginx 1.25 ", "Jira": ""}, ssh_only=True, max_booking_minutes="120")
+    fresh = await SharedEnvironment.get(id=env.id)
+    assert (fresh.name, fresh.resource_type, fresh.description) == ("demo", "k8s", "d")
+    assert fresh.properties == {"Software": "nginx 1.25", "Jira": ""}
+    assert fresh.ssh_only and fresh.active and fresh.max_booking_minutes == 120 and fresh.resource_id is None
+
+
+@pytest.mark.parametrize("kwargs, code", [
+    ({"name": " "}, "blank_value"),
+    ({"name": "x" * 256}, "value_too_long"),
+    ({"resource_type": ""}, "blank_value"),
+    ({"description": "d" * 2001}, "value_too_long"),
+    ({"properties": ["IP"]}, "properties_not_a_mapping"),
+    ({"properties": {str(i): "v" for i in range(51)}}, "too_many_properties"),
+    ({"properties": {" ": "v"}}, "blank_value"),
+    ({"properties": {"k" * 65: "v"}}, "value_too_long"),
+    ({"properties": {"IP": "v" * 1001}}, "value_too_long"),
+    ({"properties": {"IP": 10}}, "property_not_text"),
+    ({"properties": {"IP": "a", " IP": "b"}}, "duplicate_property"),
+    ({"max_booking_minutes": 0}, "value_out_of_range"),
+    ({"max_booking_minutes": "1.5"}, "not_a_whole_number"),
+])
+async def test_create_environment_refuses_bad_input_and_writes_nothing(w, kwargs, code):
+    before = await _env_rows()
+    with pytest.raises(InvalidInput) as err:
+        await envs.create_environment(actor_id=w.boss.id, pool_id=w.squad.id, **{"name": "new", **kwargs})
+    assert err.value.code == code
+    assert await _env_rows() == before
+
+
+async def test_create_environment_permissions_and_scoping(w):
+    before = await _env_rows()
+    for actor in (w.holder, w.other_manager):
+        with pytest.raises(PermissionDenied) as err:
+            await envs.create_environment(actor_id=actor.id, pool_id=w.squad.id, name="new")
+        assert err.value.code == "not_pool_manager"
+    with pytest.raises(NotFound) as err:
+        await envs.create_environment(actor_id=(await other_org_member()).id, pool_id=w.squad.id, name="new")
+    assert err.value.code == "pool_not_found"
+    with pytest.raises(Conflict) as err:
+        await envs.create_environment(actor_id=w.boss.id, pool_id=w.team.id, name="STAGE")
+    assert err.value.code == "environment_exists"
+    with pytest.raises(NotFound) as err:
+        await envs.create_environment(actor_id=w.boss.id, pool_id=w.team.id, name="new", power_schedule_id=999)
+    assert err.value.code == "env_schedule_not_found"
+    assert await _env_rows() == before
+    made = await envs.create_environment(actor_id=w.other_manager.id, pool_id=w.other.id, name="new")
+    assert made.pool_id == w.other.id
+
+
+async def test_mark_shareable_creates_environment_from_resource(w):
+    env = await envs.mark_shareable(actor_id=w.team_manager.id, resource_id=w.vm.id)
+    assert (env.resource_id, env.pool_id, env.name, env.resource_type) == (w.vm.id, w.squad.id, "vm", "instance")
+    before = await _env_rows()
+    with pytest.raises(Conflict) as err:
+        await envs.mark_shareable(actor_id=w.boss.id, resource_id=w.vm.id)
+    assert err.value.code == "resource_already_shared"
+    assert await _env_rows() == before
+
+
+@pytest.mark.parametrize("resource_type, shareable", [
+    ("instance", True), ("Instance", True), ("cluster", True), ("k8s_cluster", True),
+    ("volume", False), ("bucket", False),
+])
+async def test_only_instances_and_clusters_are_shareable(w, resource_type, shareable):
+    res = await Resource.create(organization_id=w.org_id, cloud_resource_id="r-1", resource_type=resource_type,
+                                pool=w.squad, first_seen=NOW, last_seen=NOW)
+    if shareable:
+        assert (await envs.mark_shareable(actor_id=w.boss.id, resource_id=res.id)).resource_id == res.id
+        return
+    with pytest.raises(InvalidInput) as err:
+        await envs.mark_shareable(actor_id=w.boss.id, resource_id=res.id)
+    assert err.value.code == "resource_not_shareable"
+    assert "instance, cluster, k8s_cluster" in str(err.value)
+    assert await SharedEnvironment.filter(resource_id=res.id).count() == 0
+
+
+async def test_mark_shareable_permissions_and_scoping(w):
+    for actor in (w.holder, w.other_manager):
+        with pytest.raises(PermissionDenied):
+            await envs.mark_shareable(actor_id=actor.id, resource_id=w.vm.id)
+    with pytest.raises(NotFound) as err:
+        await envs.mark_shareable(actor_id=(await other_org_member()).id, resource_id=w.vm.id)
+    assert err.value.code == "env_resource_not_found"
+    assert not await SharedEnvironment.exists(resource_id=w.vm.id)
+
+
+async def test_update_environment_replaces_fields(w):
+    schedule = await PowerSchedule.create(organization_id=w.org_id, name="nights", timezone="UTC")
+    await envs.update_environment(actor_id=w.team_manager.id, environment_id=w.env.id, name="stage-2",
+                                  description="new", properties={"Software": "pg"}, ssh_only=True,
+                                  max_booking_minutes=60, power_schedule_id=schedule.id)
+    fresh = await SharedEnvironment.get(id=w.env.id)
+    assert (fresh.name, fresh.description, fresh.properties, fresh.ssh_only) == ("stage-2", "new", {"Software": "pg"}, True)
+    assert (fresh.max_booking_minutes, fresh.power_schedule_id) == (60, schedule.id)
+
+
+async def test_update_environment_refusals_write_nothing(w):
+    await envs.create_environment(actor_id=w.boss.id, pool_id=w.squad.id, name="prod")
+    before = await _env_rows()
+    form = {"environment_id": w.env.id, "description": "", "properties": {}, "ssh_only": False,
+            "max_booking_minutes": None, "power_schedule_id": None}
+    with pytest.raises(Conflict) as err:
+        await envs.update_environment(actor_id=w.boss.id, name="Prod", **form)
+    assert err.value.code == "environment_exists"
+    for actor in (w.holder, w.other_manager):
+        with pytest.raises(PermissionDenied):
+            await envs.update_environment(actor_id=actor.id, name="x", **form)
+    with pytest.raises(NotFound) as err:
+        await envs.update_environment(actor_id=(await other_org_member()).id, name="x", **form)
+    assert err.value.code == "environment_not_found"
+    with pytest.raises(InvalidInput):
+        await envs.update_environment(actor_id=w.boss.id, name="", **form)
+    assert await _env_rows() == before
+    same = await envs.update_environment(actor_id=w.boss.id, name="stage", **form)
+    assert same.name == "stage"
+
+
+async def test_set_active_and_status(w):
+    with pytest.raises(PermissionDenied):
+        await envs.set_environment_active(actor_id=w.eng.id, environment_id=w.env.id, active=False)
+    assert (await SharedEnvironment.get(id=w.env.id)).active
+    await envs.set_environment_active(actor_id=w.team_manager.id, environment_id=w.env.id, active=False)
+    [view] = await envs.list_environments(w.org_id, now=NOW)
+    assert view.status == EnvStatus.UNAVAILABLE
+    await envs.set_environment_active(actor_id=w.boss.id, environment_id=w.env.id, active=True)
+    [view] = await envs.list_environments(w.org_id, now=NOW)
+    assert view.status == EnvStatus.AVAILABLE and view.current is None and view.next is None
+
+
+async def _book(w: World, env: SharedEnvironment, start: datetime, end: datetime | None) -> Booking:
+    return await Booking.create(environment=env, member=w.holder, created_by=w.holder, starts_at=start, ends_at=end)
+
+
+async def test_list_environments_shows_current_and_next_booking(w):
+    busy = await envs.create_environment(actor_id=w.boss.id, pool_id=w.other.id, name="busy", description="db box")
+    await _book(w, busy, NOW - 2 * HOUR, NOW - HOUR)
+    current = await _book(w, busy, NOW - HOUR, NOW + HOUR)
+    upcoming = await _book(w, busy, NOW + 3 * HOUR, None)
+    await _book(w, w.env, NOW + 5 * HOUR, NOW + 6 * HOUR)
+    views = {v.environment.name: v for v in await envs.list_environments(w.org_id, now=NOW)}
+    assert views["busy"].status == EnvStatus.IN_USE
+    assert (views["busy"].current.id, views["busy"].next.id) == (current.id, upcoming.id)
+    assert views["busy"].current.member.email == "holder@acme.test"
+    assert views["stage"].status == EnvStatus.AVAILABLE and views["stage"].next.starts_at == NOW + 5 * HOUR
+    at_end = {v.environment.name: v for v in await envs.list_environments(w.org_id, now=NOW + HOUR)}
+    assert at_end["busy"].status == EnvStatus.AVAILABLE and at_end["busy"].current is None
+
+
+async def test_list_environments_query_count_does_not_grow_with_environments(w, caplog):
+    async def queries() -> int:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
+            await envs.list_environments(w.org_id, now=NOW)
+        return len([r for r in caplog.records if "SELECT" in r.getMessage()])
+
+    await _book(w, w.env, NOW - HOUR, NOW + HOUR)
+    one = await queries()
+    for name in ("a", "b", "c"):
+        env = await envs.create_environment(actor_id=w.boss.id, pool_id=w.other.id, name=name)
+        await _book(w, env, NOW, NOW + HOUR)
+    assert await queries() == one == 2
+
+
+@pytest.mark.parametrize("text, names", [
+    ("STA", ["stage"]), ("db", ["busy"]), ("other", ["busy"]), ("environment", ["busy", "stage"]), ("zzz", []),
+    ("  ", ["busy", "stage"]),
+])
+async def test_list_environments_filters(w, text, names):
+    await envs.create_environment(actor_id=w.boss.id, pool_id=w.other.id, name="busy", description="db box")
+    assert [v.environment.name for v in await envs.list_environments(w.org_id, now=NOW, filter_text=text)] == names
+
+
+async def test_list_environments_is_scoped_to_the_organization(w):
+    stranger = await other_org_member()
+    assert await envs.list_environments(stranger.organization_id, now=NOW) == []
+    with pytest.raises(NotFound):
+        await envs.environment_detail(stranger.organization_id, w.env.id, now=NOW)
+
+
+async def test_environment_detail_lists_upcoming_and_waitlist(w):
+    await _book(w, w.env, NOW - 3 * HOUR, NOW - 2 * HOUR)
+    current = await _book(w, w.env, NOW - HOUR, NOW + HOUR)
+    later = await _book(w, w.env, NOW + 2 * HOUR, NOW + 3 * HOUR)
+    await WaitlistEntry.create(environment=w.env, member=w.eng, acquire=True)
+    await WaitlistEntry.create(environment=w.env, member=w.holder, done_at=NOW)
+    detail = await envs.environment_detail(w.org_id, w.env.id, now=NOW)
+    assert detail.status == EnvStatus.IN_USE and detail.current.id == current.id
+    assert [b.id for b in detail.upcoming] == [later.id]
+    assert [e.member.email for e in detail.waitlist] == ["eng@acme.test"]
+
+
+async def test_delete_environment_refused_while_in_use(w):
+    booking = await _book(w, w.env, NOW - HOUR, NOW + HOUR)
+    with pytest.raises(Conflict) as err:
+        await envs.delete_environment(actor_id=w.boss.id, environment_id=w.env.id, now=NOW)
+    assert err.value.code == "environment_in_use" and "holder" in str(err.value)
+    with pytest.raises(PermissionDenied):
+        await envs.delete_environment(actor_id=w.other_manager.id, environment_id=w.env.id, now=NOW + 2 * HOUR)
+    assert await SharedEnvironment.exists(id=w.env.id) and await Booking.exists(id=booking.id)
+    await envs.delete_environment(actor_id=w.team_manager.id, environment_id=w.env.id, now=NOW + HOUR)
+    assert not await SharedEnvironment.exists(id=w.env.id) and not await Booking.exists(id=booking.id)
+
+
+async def test_unmark_shareable_deletes_environment_but_keeps_resource(w):
+    await envs.mark_shareable(actor_id=w.boss.id, resource_id=w.vm.id)
+    with pytest.raises(PermissionDenied):
+        await envs.unmark_shareable(actor_id=w.holder.id, resource_id=w.vm.id)
+    with pytest.raises(NotFound) as err:
+        await envs.unmark_shareable(actor_id=(await other_org_member()).id, resource_id=w.vm.id)
+    assert err.value.code == "resource_not_shared"
+    assert await SharedEnvironment.exists(resource_id=w.vm.id)
+    await envs.unmark_shareable(actor_id=w.boss.id, resource_id=w.vm.id, now=NOW)
+    assert not await SharedEnvironment.exists(resource_id=w.vm.id) and await Resource.exists(id=w.vm.id)
