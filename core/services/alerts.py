@@ -1,0 +1,154 @@
+"""Pool alerts: managers create, list and delete them; the alert job records each evaluation.
+
+Thresholds: cost and forecast alerts need an absolute amount above 0 or a whole percentage of the
+pool's monthly limit in 1..500 (a percentage of a pool without a limit is refused: it could never
+fire). Constraint and env_change alerts have no threshold; they store 0 (absolute).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Iterable
+
+from core import validate
+from core.db import transaction
+from core.errors import InvalidInput, NotFound
+from core.models import Alert, AlertBasis, Member, Pool, ThresholdType
+from core.permissions import load_actor, require_pool_manager
+from core.rules import alerts as rules
+
+_CHANNEL = re.compile(r"^[CG][A-Z0-9]{8,11}$")
+
+
+@dataclass(frozen=True)
+class AlertSummary:
+    """One alert as lists show it: its pool, its threshold and its targets."""
+
+    id: int
+    pool_id: int
+    pool_name: str
+    based_on: str
+    threshold: Decimal
+    threshold_type: str
+    include_children: bool
+    channels: tuple[str, ...]
+    recipient_ids: tuple[int, ...]
+    recipients: tuple[str, ...]
+
+
+async def create_alert(*, actor_id: int, pool_id: int, based_on: str, threshold: object, threshold_type: str,
+                       include_children: bool = False, channels: Iterable[str] = (),
+                       recipient_ids: Iterable[int] = ()) -> Alert:
+    """Create an alert on a pool the actor manages, sent to Slack channels and/or members.
+
+    Raises: NotFound (actor, pool, recipient), PermissionDenied (not a manager of the pool),
+    InvalidInput (basis, threshold, channel id, no target, percentage on a pool without a limit).
+    """
+    actor = await load_actor(actor_id)
+    basis = validate.choice("Alert basis", based_on, AlertBasis)
+    kind, amount = _threshold(basis, threshold, threshold_type)
+    channel_ids = _channels(channels)
+    member_ids = list(dict.fromkeys(recipient_ids or ()))
+    if not channel_ids and not member_ids:
+        raise InvalidInput("alert_needs_target")
+    async with transaction():
+        pool = await Pool.get_or_none(id=pool_id, organization_id=actor.organization_id)
+        if pool is None:
+            raise NotFound("pool_not_found", pool_id=pool_id)
+        await require_pool_manager(actor, pool)
+        if kind == ThresholdType.PERCENTAGE and pool.monthly_limit <= 0:
+            raise InvalidInput("percentage_alert_needs_limit", pool=pool.name)
+        recipients = await _recipients(member_ids, actor.organization_id)
+        alert = await Alert.create(
+            organization_id=actor.organization_id, pool=pool, based_on=basis, threshold=amount, threshold_type=kind,
+            include_children=bool(include_children), channels=channel_ids, created_by=actor)
+        if recipients:
+            await alert.recipients.add(*recipients)
+    return alert
+
+
+async def delete_alert(*, actor_id: int, alert_id: int) -> None:
+    """Delete an alert of a pool the actor manages.
+
+    Raises: NotFound (actor, alert), PermissionDenied (not a manager of the alert's pool).
+    """
+    actor = await load_actor(actor_id)
+    async with transaction():
+        alert = await Alert.get_or_none(id=alert_id, organization_id=actor.organization_id).prefetch_related("pool")
+        if alert is None:
+            raise NotFound("alert_not_found", alert_id=alert_id)
+        await require_pool_manager(actor, alert.pool)
+        await alert.delete()
+
+
+async def list_alerts(organization_id: int) -> list[AlertSummary]:
+    """The organization's alerts with their pool and targets, by pool name."""
+    alerts = await Alert.filter(organization_id=organization_id).prefetch_related("pool", "recipients")
+    summaries = [
+        AlertSummary(
+            id=a.id, pool_id=a.pool_id, pool_name=a.pool.name, based_on=a.based_on.value, threshold=a.threshold,
+            threshold_type=a.threshold_type.value, include_children=a.include_children, channels=tuple(a.channels),
+            recipient_ids=tuple(m.id for m in sorted(a.recipients, key=lambda m: m.id)),
+            recipients=tuple(m.label for m in sorted(a.recipients, key=lambda m: m.id)))
+        for a in alerts
+    ]
+    return sorted(summaries, key=lambda s: (s.pool_name.lower(), s.id))
+
+
+async def record_evaluation(*, alert_id: int, month: str, value: Decimal, limit: Decimal,
+                            formula: str | None = None) -> rules.Decision:
+    """Evaluate a cost or forecast alert for a month and store its state; fire=True means notify now.
+
+    Two processes evaluating the same alert at once cannot both fire: the state is written only if it
+    is still the one read, and the loser reports fire=False.
+    Raises: NotFound (alert), InvalidInput (month not YYYY-MM, alert without a threshold).
+    """
+    if not rules.is_month(month):
+        raise InvalidInput("invalid_month", value=month)
+    async with transaction():
+        alert = await Alert.get_or_none(id=alert_id).prefetch_related("pool", "organization")
+        if alert is None:
+            raise NotFound("alert_not_found", alert_id=alert_id)
+        if alert.based_on.value not in rules.THRESHOLD_BASES:
+            raise InvalidInput("alert_has_no_threshold", alert_id=alert_id, based_on=alert.based_on.value)
+        decision = rules.evaluate(
+            based_on=alert.based_on, threshold=alert.threshold, threshold_type=alert.threshold_type,
+            limit=Decimal(limit), value=Decimal(value), month=month, state_month=alert.state_month,
+            state_above=alert.state_above, formula=formula)
+        updated = await Alert.filter(id=alert.id, state_month=alert.state_month, state_above=alert.state_above).update(
+            state_month=decision.new_state_month, state_above=decision.new_state_above)
+    params = {**decision.params, "pool": alert.pool.name, "currency": alert.organization.currency}
+    return replace(decision, fire=decision.fire and updated == 1, params=params)
+
+
+def _threshold(basis: AlertBasis, threshold: object, threshold_type: str) -> tuple[ThresholdType, Decimal]:
+    if basis.value not in rules.THRESHOLD_BASES:
+        return ThresholdType.ABSOLUTE, Decimal(0)
+    kind = validate.choice("Threshold type", threshold_type, ThresholdType)
+    if kind == ThresholdType.PERCENTAGE:
+        percent = validate.whole_number("Threshold (percent of the monthly limit)", threshold,
+                                        minimum=1, maximum=rules.MAX_PERCENTAGE)
+        return kind, Decimal(percent)
+    amount = validate.amount("Threshold", threshold)
+    if amount <= 0:
+        raise InvalidInput("threshold_not_positive")
+    return kind, amount
+
+
+def _channels(channels: Iterable[str]) -> list[str]:
+    cleaned = [(c or "").strip() for c in channels or ()]
+    for channel in cleaned:
+        if not _CHANNEL.match(channel):
+            raise InvalidInput("invalid_slack_channel", value=channel)
+    return list(dict.fromkeys(cleaned))
+
+
+async def _recipients(member_ids: list[int], organization_id: int) -> list[Member]:
+    members = await Member.filter(id__in=member_ids, organization_id=organization_id) if member_ids else []
+    found = {m.id for m in members}
+    for member_id in member_ids:
+        if member_id not in found:
+            raise NotFound("member_not_found", member_id=member_id)
+    return members
