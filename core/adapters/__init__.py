@@ -1,0 +1,1 @@
+"""Cloud adapters: one module per data source kind behind one small contract, loaded lazily."""
