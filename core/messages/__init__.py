@@ -5,9 +5,9 @@ Each feature keeps its texts in its own module; CATALOG merges them and refuses 
 
 from __future__ import annotations
 
-from core.messages import alerts, common, constraints, envs, orgs, pools, resources, schedules
+from core.messages import alerts, cloud, common, constraints, demo, envs, orgs, pools, resources, schedules
 
-_PARTS = (common, orgs, pools, resources, constraints, envs, schedules, alerts)
+_PARTS = (common, orgs, pools, resources, constraints, envs, schedules, alerts, demo, cloud)
 
 
 def _merge() -> dict[str, str]:

@@ -78,3 +78,16 @@ def test_bad_setting_stops_start_up_with_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("cloudtuner: CLOUDTUNER_PORT: ") and result.stderr.count("\n") == 1
     assert not (tmp_path / "data").exists()
+
+
+def test_demo_loads_once_and_migrate_stays_idempotent(tmp_path):
+    env = _env(tmp_path, "", PYTHONPATH=os.getcwd())
+    env.pop("CLOUDTUNER_DATABASE_URL")
+    first = _cli(["demo"], env, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith('Loaded "Demo Corp (sample data)": 7 pools, 50 resources')
+    again = _cli(["demo"], env, tmp_path)
+    assert again.returncode == 1 and "already loaded" in again.stderr
+    migrated = _cli(["migrate"], env, tmp_path)
+    assert migrated.returncode == 0 and migrated.stdout.strip() == "Migrations applied."
+    assert (tmp_path / "data" / "cloudtuner.sqlite3").exists()

@@ -1,0 +1,66 @@
+"""The sample organization obeys every rule of the domain, so each view shows consistent data."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from core.errors import Conflict
+from core.models import Alert, Expense, Organization, PowerSchedule, Resource
+from core.queries.costs import pool_summary, pool_tree
+from core.rules import power
+from core.rules.assignment import validate_conditions
+from core.rules.bookings import EnvStatus
+from core.services import constraints, environments
+from core.services.demo import DEMO_NAME, load_demo
+from core.models import AssignmentRule
+
+NOW = datetime(2026, 11, 18, 10, 30, tzinfo=timezone.utc)  # a Wednesday
+
+
+async def test_demo_loads_a_consistent_sample_organization(db):
+    summary = await load_demo(now=NOW)
+    assert str(summary).startswith(f'Loaded "{DEMO_NAME}": 7 pools, 50 resources')
+    org = await Organization.get(name=DEMO_NAME)
+    assert org.is_demo
+
+    tree = await pool_tree(org.id)
+    assert len(tree) == 7
+    for row in tree:
+        children = [r.pool for r in tree if r.pool.parent_id == row.pool.id]
+        assert sum(c.monthly_limit for c in children) <= row.pool.monthly_limit, row.pool.name
+
+    root = await pool_summary(tree[0].pool.id, today=NOW.date())
+    assert root.cost > 0 and root.forecast.value > root.cost and "month-to-date" in root.forecast.formula
+    oldest = await Expense.all().order_by("day").first()
+    assert (NOW.date() - oldest.day).days == 59
+    assert await Resource.filter(organization=org, owner_id=None).count() == 0
+
+
+async def test_demo_environments_schedule_rules_and_alerts_are_valid(db):
+    await load_demo(now=NOW)
+    org = await Organization.get(name=DEMO_NAME)
+
+    views = await environments.list_environments(org.id, now=NOW)
+    assert len(views) == 4
+    assert [v.status for v in views].count(EnvStatus.IN_USE) == 1
+
+    schedule = await PowerSchedule.get(organization=org)
+    spec = power.ScheduleSpec.from_model(schedule)
+    day = power.transitions_between(spec, NOW - timedelta(hours=10), NOW + timedelta(hours=14))
+    assert [(t.action, t.local.strftime("%H:%M")) for t in day] == [("start", "08:00"), ("stop", "19:00")]
+    assert await Resource.filter(power_schedule=schedule).count() == 5
+
+    for rule in await AssignmentRule.filter(organization=org):
+        assert validate_conditions(rule.conditions)
+    assert await Alert.filter(organization=org).count() == 3
+
+    flagged = await constraints.check_organization(organization_id=org.id, now=NOW)
+    assert flagged, "the sample data shows at least one constraint violation"
+
+
+async def test_demo_loads_once(db):
+    await load_demo(now=NOW)
+    with pytest.raises(Conflict) as err:
+        await load_demo(now=NOW)
+    assert err.value.code == "demo_exists"
+    assert await Organization.all().count() == 1
