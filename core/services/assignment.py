@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from core import validate
 from core.db import transaction
 from core.errors import NotFound
-from core.models import AssignmentRule, DataSource, Member, Organization, Pool, Resource
+from core.models import AssignmentRule, DataSource, Member, Organization, Pool, Resource, SharedEnvironment
 from core.permissions import load_actor, require_org_manager, require_pool_manager
 from core.rules.assignment import ConditionType, ResourceFacts, RuleMove, first_match, reorder, validate_conditions
 
@@ -158,7 +158,9 @@ async def reapply_rules(*, actor_id: int, pool_id: int | None = None, include_ch
                 moves.setdefault(target, []).append(row["id"])
         for (to_pool, to_owner), ids in moves.items():
             for start in range(0, len(ids), _CHUNK):
-                await Resource.filter(id__in=ids[start:start + _CHUNK]).update(pool_id=to_pool, owner_id=to_owner)
+                chunk = ids[start:start + _CHUNK]
+                await Resource.filter(id__in=chunk).update(pool_id=to_pool, owner_id=to_owner)
+                await SharedEnvironment.filter(resource_id__in=chunk).update(pool_id=to_pool)
     return ReapplyCounts(evaluated=len(rows), moved=sum(len(ids) for ids in moves.values()))
 
 

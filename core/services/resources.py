@@ -12,7 +12,7 @@ from tortoise.expressions import Subquery
 from core import validate
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
-from core.models import DataSource, Expense, Member, Pool, Resource
+from core.models import DataSource, Expense, Member, Pool, Resource, SharedEnvironment
 from core.permissions import load_actor, require_owner_or_manager, require_pool_manager
 from core.services.assignment import facts_of, load_assigner
 
@@ -204,4 +204,5 @@ async def set_resource_owner_pool(*, actor_id: int, resource_id: int, pool_id: i
         resource.owner_id = owner_id
     async with transaction():
         await resource.save(update_fields=["pool_id", "owner_id"])
+        await SharedEnvironment.filter(resource_id=resource.id).update(pool_id=target.id)
     return resource

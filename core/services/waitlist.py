@@ -60,8 +60,11 @@ async def join_waitlist(*, actor_id: int, environment_id: int, acquire: bool,
         duration = _duration(env, bool(acquire), duration_minutes)
         if await WaitlistEntry.exists(environment_id=env.id, member_id=actor.id, done_at=None):
             raise Conflict("already_on_waitlist", environment=env.name)
-        return await WaitlistEntry.create(environment=env, member=actor, acquire=bool(acquire),
-                                          duration_minutes=duration)
+        try:
+            return await WaitlistEntry.create(environment=env, member=actor, acquire=bool(acquire),
+                                              duration_minutes=duration)
+        except IntegrityError:  # a concurrent join won the waitlist_open_once index
+            raise Conflict("already_on_waitlist", environment=env.name) from None
 
 
 async def leave_waitlist(*, actor_id: int, environment_id: int) -> None:

@@ -3,9 +3,10 @@ from datetime import datetime, timezone
 import pytest
 
 from core.errors import NotFound, PermissionDenied
-from core.models import DataSource, DataSourceKind, Pool, Resource
+from core.models import DataSource, DataSourceKind, Pool, Resource, SharedEnvironment
 from core.services import orgs
 from core.services.assignment import create_rule, reapply_rules, update_rule
+from core.services.environments import mark_shareable
 from core.services.resources import upsert_resources
 from tests.factories import make_member, make_org
 
@@ -96,3 +97,12 @@ async def test_reapply_refusals_move_nothing(db, who, scope, error, code):
         await reapply_rules(actor_id={"lead": lead, "eng": eng, "manager": fx.manager}[who].id, pool_id=pools[scope])
     assert err.value.code == code
     assert await placement() == before
+
+
+async def test_a_shared_environment_follows_its_resource_to_the_new_pool(db):
+    fx, team, sub, ops, lead, eng, _ = await world()
+    resource = await Resource.get(cloud_resource_id="web-team")
+    env = await mark_shareable(actor_id=fx.manager.id, resource_id=resource.id)
+    assert env.pool_id == team.id
+    await reapply_rules(actor_id=fx.manager.id)
+    assert (await SharedEnvironment.get(id=env.id)).pool_id == sub.id

@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import AssignmentRule, DataSource, DataSourceKind, Expense, Pool, Resource
+from core.models import AssignmentRule, DataSource, DataSourceKind, Expense, Pool, Resource, SharedEnvironment
 from core.services import orgs
+from core.services.environments import mark_shareable
 from core.services.resources import (
     ResourceItem,
     replace_expenses,
@@ -239,6 +240,13 @@ async def test_managers_move_resources_and_change_owners(db):
     assert await placed(r) == (ds.pool_id, lead.id)
     await set_resource_owner_pool(actor_id=fx.manager.id, resource_id=r.id, owner_id=eng.id)
     assert await placed(r) == (ds.pool_id, eng.id)
+
+
+async def test_a_shared_environment_moves_with_its_resource(db):
+    fx, team, sub, ds, lead, eng, r = await owner_pool_world()
+    env = await mark_shareable(actor_id=fx.manager.id, resource_id=r.id)
+    await set_resource_owner_pool(actor_id=lead.id, resource_id=r.id, pool_id=sub.id)
+    assert (await SharedEnvironment.get(id=env.id)).pool_id == sub.id
 
 
 async def test_an_owner_may_move_into_a_pool_they_manage(db):

@@ -1,6 +1,8 @@
+import asyncio
 from datetime import timedelta
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Booking, SharedEnvironment, WaitlistEntry
@@ -42,6 +44,21 @@ async def test_join_and_leave(w):
     await svc.leave_waitlist(actor_id=w.eng.id, environment_id=w.env.id)
     assert await WaitlistEntry.all().count() == 0
     await _refused(NotFound, "not_on_waitlist", svc.leave_waitlist(actor_id=w.eng.id, environment_id=w.env.id))
+
+
+async def test_the_database_keeps_one_open_entry_per_member(w):
+    await WaitlistEntry.create(environment=w.env, member=w.eng)
+    with pytest.raises(IntegrityError):
+        await WaitlistEntry.create(environment=w.env, member=w.eng)
+    await WaitlistEntry.create(environment=w.env, member=w.eng, done_at=NOW)  # served entries do not count
+
+
+async def test_concurrent_joins_leave_one_entry(w):
+    results = await asyncio.gather(*[svc.join_waitlist(actor_id=w.eng.id, environment_id=w.env.id, acquire=False)
+                                     for _ in range(5)], return_exceptions=True)
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(refused) == 4 and {r.code for r in refused} == {"already_on_waitlist"}
+    assert await WaitlistEntry.filter(member_id=w.eng.id, done_at=None).count() == 1
 
 
 async def test_joining_again_after_being_served_is_allowed(w):
