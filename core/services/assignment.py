@@ -9,9 +9,10 @@ from tortoise.expressions import F
 from core import validate
 from core.db import transaction
 from core.errors import NotFound
-from core.models import AssignmentRule, DataSource, Member, Organization, Pool, Resource, SharedEnvironment
+from core.models import AssignmentRule, DataSource, Organization, Pool, Resource, SharedEnvironment
 from core.permissions import load_actor, require_org_manager, require_pool_manager
 from core.rules.assignment import ConditionType, ResourceFacts, RuleMove, first_match, reorder, validate_conditions
+from core.services import lookup
 
 _CHUNK = 500
 
@@ -57,9 +58,9 @@ async def create_rule(*, actor_id: int, name: str, conditions: list[dict], pool_
     org_id = actor.organization_id
     name = validate.text("Rule name", name)
     conditions = validate_conditions(conditions)
-    pool = await _pool(pool_id, org_id)
+    pool = await lookup.pool(pool_id, org_id)
     await require_pool_manager(actor, pool)
-    await _member(owner_id, org_id)
+    await lookup.member(owner_id, org_id)
     await _check_sources(conditions, org_id)
     async with transaction():
         await _lock_rules(org_id)
@@ -85,11 +86,11 @@ async def update_rule(*, actor_id: int, rule_id: int, name: str | None = None, c
         rule.conditions = validate_conditions(conditions)
         await _check_sources(rule.conditions, org_id)
     if pool_id is not None:
-        pool = await _pool(pool_id, org_id)
+        pool = await lookup.pool(pool_id, org_id)
         await require_pool_manager(actor, pool)
         rule.pool_id = pool.id
     if owner_id is not None:
-        rule.owner_id = (await _member(owner_id, org_id)).id
+        rule.owner_id = (await lookup.member(owner_id, org_id)).id
     if active is not None:
         rule.active = bool(active)
     async with transaction():
@@ -142,7 +143,7 @@ async def reapply_rules(*, actor_id: int, pool_id: int | None = None, include_ch
         require_org_manager(actor)
         scope = Resource.filter(organization_id=org_id)
     else:
-        pool = await _pool(pool_id, org_id)
+        pool = await lookup.pool(pool_id, org_id)
         await require_pool_manager(actor, pool)
         pool_ids = await _subtree(pool, org_id) if include_children else [pool.id]
         scope = Resource.filter(organization_id=org_id, pool_id__in=pool_ids)
@@ -211,16 +212,3 @@ async def _rule(rule_id: int, org_id: int) -> AssignmentRule:
         raise NotFound("assignment_rule_not_found", rule_id=rule_id)
     return rule
 
-
-async def _pool(pool_id: int, org_id: int) -> Pool:
-    pool = await Pool.get_or_none(id=pool_id, organization_id=org_id)
-    if pool is None:
-        raise NotFound("pool_not_found", pool_id=pool_id)
-    return pool
-
-
-async def _member(member_id: int, org_id: int) -> Member:
-    member = await Member.get_or_none(id=member_id, organization_id=org_id)
-    if member is None:
-        raise NotFound("member_not_found", member_id=member_id)
-    return member

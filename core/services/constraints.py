@@ -20,6 +20,7 @@ from core.models import ConstraintKind, Expense, Pool, PoolPolicy, Resource, Res
 from core.permissions import load_actor, require_owner_or_manager, require_pool_manager
 from core.rules import constraints as rules
 from core.rules.constraints import Effective, Own, Policy, Violation
+from core.services import lookup
 
 MICRO = Decimal("0.000001")
 
@@ -43,7 +44,7 @@ async def set_pool_policy(*, actor_id: int, pool_id: int, kind: str, value: obje
     Raises: NotFound (pool), PermissionDenied (not a manager of the pool), InvalidInput (kind, value).
     """
     actor = await load_actor(actor_id)
-    pool = await _pool(pool_id, actor.organization_id)
+    pool = await lookup.pool(pool_id, actor.organization_id)
     await require_pool_manager(actor, pool)
     kind = validate.choice("Constraint", kind, ConstraintKind)
     value = rules.policy_value(kind, value)
@@ -58,7 +59,7 @@ async def set_pool_policy_active(*, actor_id: int, pool_id: int, kind: str, acti
     Raises: NotFound (pool, policy), PermissionDenied (not a manager of the pool), InvalidInput (kind).
     """
     actor = await load_actor(actor_id)
-    pool = await _pool(pool_id, actor.organization_id)
+    pool = await lookup.pool(pool_id, actor.organization_id)
     await require_pool_manager(actor, pool)
     kind = validate.choice("Constraint", kind, ConstraintKind)
     async with transaction():
@@ -76,7 +77,7 @@ async def delete_pool_policy(*, actor_id: int, pool_id: int, kind: str) -> None:
     Raises: NotFound (pool, policy), PermissionDenied (not a manager of the pool), InvalidInput (kind).
     """
     actor = await load_actor(actor_id)
-    pool = await _pool(pool_id, actor.organization_id)
+    pool = await lookup.pool(pool_id, actor.organization_id)
     await require_pool_manager(actor, pool)
     kind = validate.choice("Constraint", kind, ConstraintKind)
     async with transaction():
@@ -91,7 +92,7 @@ async def set_resource_ttl(*, actor_id: int, resource_id: int, until: datetime,
     Raises: NotFound (resource), PermissionDenied (not owner or pool manager), InvalidInput (until).
     """
     actor = await load_actor(actor_id)
-    resource = await _resource(resource_id, actor.organization_id)
+    resource = await lookup.resource(resource_id, actor.organization_id)
     await require_owner_or_manager(actor, resource)
     until = rules.ttl_until(until, now or utcnow())
     async with transaction():
@@ -106,7 +107,7 @@ async def set_resource_limit(*, actor_id: int, resource_id: int, kind: str, amou
     Raises: NotFound (resource), PermissionDenied (not owner or pool manager), InvalidInput (kind, amount).
     """
     actor = await load_actor(actor_id)
-    resource = await _resource(resource_id, actor.organization_id)
+    resource = await lookup.resource(resource_id, actor.organization_id)
     await require_owner_or_manager(actor, resource)
     kind = rules.limit_kind(kind)
     amount = rules.limit_amount(kind, amount)
@@ -122,7 +123,7 @@ async def remove_resource_constraint(*, actor_id: int, resource_id: int, kind: s
     Raises: NotFound (resource, own constraint), PermissionDenied (not owner or pool manager), InvalidInput.
     """
     actor = await load_actor(actor_id)
-    resource = await _resource(resource_id, actor.organization_id)
+    resource = await lookup.resource(resource_id, actor.organization_id)
     await require_owner_or_manager(actor, resource)
     kind = validate.choice("Constraint", kind, ConstraintKind)
     async with transaction():
@@ -135,7 +136,7 @@ async def resource_constraints(*, resource_id: int, organization_id: int) -> dic
 
     Raises: NotFound (resource).
     """
-    resource = await _resource(resource_id, organization_id)
+    resource = await lookup.resource(resource_id, organization_id)
     return await _effective(resource)
 
 
@@ -146,7 +147,7 @@ async def check_resource(*, resource_id: int, organization_id: int,
     Raises: NotFound (resource).
     """
     now = now or utcnow()
-    resource = await _resource(resource_id, organization_id)
+    resource = await lookup.resource(resource_id, organization_id)
     effective = await _effective(resource)
     if not effective:
         return []
@@ -175,18 +176,6 @@ async def check_organization(*, organization_id: int, now: datetime | None = Non
     return found
 
 
-async def _pool(pool_id: int, organization_id: int) -> Pool:
-    pool = await Pool.get_or_none(id=pool_id, organization_id=organization_id)
-    if pool is None:
-        raise NotFound("pool_not_found", pool_id=pool_id)
-    return pool
-
-
-async def _resource(resource_id: int, organization_id: int) -> Resource:
-    resource = await Resource.get_or_none(id=resource_id, organization_id=organization_id)
-    if resource is None:
-        raise NotFound("resource_not_found", resource_id=resource_id)
-    return resource
 
 
 async def _effective(resource: Resource) -> dict[ConstraintKind, Effective]:

@@ -6,9 +6,10 @@ import re
 
 from core import validate
 from core.db import transaction
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput
 from core.models import Member, Organization, Pool, Role
 from core.permissions import load_actor, require_org_manager
+from core.services import lookup
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -69,7 +70,7 @@ async def set_role(*, actor_id: int, member_id: int, role: str) -> Member:
     require_org_manager(actor)
     role = validate.choice("Role", role, Role)
     async with transaction():
-        member = await _member_in_org(member_id, actor.organization_id)
+        member = await lookup.member(member_id, actor.organization_id)
         if member.role == Role.ORG_MANAGER and role != Role.ORG_MANAGER:
             managers = await Member.filter(organization_id=actor.organization_id, role=Role.ORG_MANAGER).count()
             if managers == 1:
@@ -89,10 +90,8 @@ async def grant_pool(*, actor_id: int, member_id: int, pool_id: int) -> Member:
     actor = await load_actor(actor_id)
     require_org_manager(actor)
     async with transaction():
-        member = await _member_in_org(member_id, actor.organization_id)
-        pool = await Pool.get_or_none(id=pool_id, organization_id=actor.organization_id)
-        if pool is None:
-            raise NotFound("pool_not_found", pool_id=pool_id)
+        member = await lookup.member(member_id, actor.organization_id)
+        pool = await lookup.pool(pool_id, actor.organization_id)
         if member.role == Role.ORG_MANAGER:
             raise Conflict("already_org_manager", member=member.label)
         if member.role != Role.POOL_MANAGER:
@@ -110,19 +109,10 @@ async def revoke_pool(*, actor_id: int, member_id: int, pool_id: int) -> Member:
     actor = await load_actor(actor_id)
     require_org_manager(actor)
     async with transaction():
-        member = await _member_in_org(member_id, actor.organization_id)
-        pool = await Pool.get_or_none(id=pool_id, organization_id=actor.organization_id)
-        if pool is None:
-            raise NotFound("pool_not_found", pool_id=pool_id)
+        member = await lookup.member(member_id, actor.organization_id)
+        pool = await lookup.pool(pool_id, actor.organization_id)
         await member.managed_pools.remove(pool)
         if member.role == Role.POOL_MANAGER and not await member.managed_pools.all().exists():
             member.role = Role.ENGINEER
             await member.save(update_fields=["role"])
-    return member
-
-
-async def _member_in_org(member_id: int, organization_id: int) -> Member:
-    member = await Member.get_or_none(id=member_id, organization_id=organization_id)
-    if member is None:
-        raise NotFound("member_not_found", member_id=member_id)
     return member
