@@ -5,9 +5,9 @@ Each feature keeps its texts in its own module; CATALOG merges them and refuses 
 
 from __future__ import annotations
 
-from core.messages import alerts, cloud, common, constraints, demo, envs, orgs, pools, resources, schedules
+from core.messages import alerts, cloud, common, constraints, datasources, demo, envs, jobs, orgs, pools, resources, schedules, slack
 
-_PARTS = (common, orgs, pools, resources, constraints, envs, schedules, alerts, demo, cloud)
+_PARTS = (common, orgs, pools, resources, constraints, envs, schedules, alerts, demo, cloud, slack, jobs, datasources)
 
 
 def _merge() -> dict[str, str]:

@@ -12,15 +12,22 @@ from core.models.enums import (
     ThresholdType,
 )
 from core.models.env import Booking, SharedEnvironment, WaitlistEntry
+from core.models.jobs import JobRun, Notice, OutboxMessage, ResourceEvent
+from core.models.metrics import ImportedFile, ResourceMetric
 from core.models.org import DataSource, Member, Organization
 from core.models.pool import Pool
 from core.models.resource import AssignmentRule, Expense, Resource
 from core.models.schedule import PowerSchedule, ScheduleOverride
+from core.models.slack import (SlackDelivery, SlackInstallation, SlackLinkCode, SlackOAuthState, SlackUser,
+                               SlackUserLink, SlackWorkspace)
 
 __models__ = [
     Organization, Member, DataSource, Pool, Resource, Expense, AssignmentRule,
     PoolPolicy, ResourceConstraint, SharedEnvironment, Booking, WaitlistEntry,
     PowerSchedule, ScheduleOverride, Alert,
+    ResourceMetric, ImportedFile,
+    OutboxMessage, JobRun, Notice, ResourceEvent,
+    SlackInstallation, SlackOAuthState, SlackWorkspace, SlackUser, SlackUserLink, SlackLinkCode, SlackDelivery,
 ]
 
 __all__ = [m.__name__ for m in __models__] + [

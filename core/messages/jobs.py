@@ -1,0 +1,44 @@
+"""Messages the scheduler sends on its own (proactive notifications) and records on resources."""
+
+MESSAGES: dict[str, str] = {
+    "job_unknown": "There is no job named \"{name}\". Jobs: {names}.",
+    "job_busy": "Job \"{name}\" is running in another Cloudtuner process right now; try again when it has finished.",
+    "job_needs_slack": "Slack is not configured, so notifications cannot be delivered; they wait in the outbox.",
+    "job_needs_adapters": "The cloud adapters are not configured in this process, so power schedules cannot act.",
+    "notice_ttl_passed": (
+        "\"{resource}\" passed its TTL at {limit} and is still active. Delete it, or set a later TTL if you "
+        "still need it."
+    ),
+    "notice_daily_limit": (
+        "\"{resource}\" cost {actual} {currency} on {day} (UTC), above its daily expense limit of "
+        "{limit} {currency}."
+    ),
+    "notice_total_limit": (
+        "\"{resource}\" has cost {actual} {currency} in total, above its total expense limit of {limit} {currency}."
+    ),
+    "notice_ttl_expiring": (
+        "\"{resource}\" reaches its TTL at {ttl}, within the next 24 hours. Extend it if you still need it."
+    ),
+    "notice_env_acquired": "{person} has booked \"{environment}\" from {starts} until {ends}.",
+    "notice_env_released": "\"{environment}\" is free again: the booking of {person} ended at {ends}.",
+    "notice_waitlist_free": "\"{environment}\" is free now. Book it before someone else does.",
+    "notice_waitlist_acquired": "\"{environment}\" is yours from the waitlist, from {starts} until {ends}.",
+    "notice_power_warning": (
+        "Power schedule \"{schedule}\" stops \"{resource}\" at {stop_local} ({timezone}), {stop}. "
+        "Snooze or skip tonight's stop to keep it running."
+    ),
+    "notice_power_failed": "Power schedule \"{schedule}\" could not {action} \"{resource}\": {detail}.",
+    "import_failed_unexpectedly": "The import stopped on an unexpected error (ref {ref}); the previous figures are kept. The log has the details under that reference.",
+    "notice_import_failed": (
+        "The import of data source \"{data_source}\" failed: {detail}. Check its credentials in the web console."
+    ),
+    "notice_rerouted": (
+        "This message was meant for channel {channel}, which cannot take it ({reason}); it comes to you as an "
+        "organization manager."
+    ),
+    "event_power_ok": "{action_done} by power schedule \"{schedule}\" (transition at {at}).",
+    "event_power_already": "Already {state} when power schedule \"{schedule}\" wanted to {action} it (at {at}).",
+    "event_power_gone": "Power schedule \"{schedule}\" could not {action} it: it no longer exists in the cloud.",
+    "event_power_failed": "Power schedule \"{schedule}\" failed to {action} it (at {at}): {detail}.",
+    "power_no_data_source": "The resource has no data source, so there is no cloud account to act in.",
+}
