@@ -8,6 +8,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Protocol
 
+from core.errors import CoreError
+
 
 class Capability(str, Enum):
     VALIDATE = "validate"
@@ -52,6 +54,8 @@ class ExpenseLine:
     resource_type: str = ""
     region: str = ""
     tags: dict[str, str] = field(default_factory=dict)
+    account_id: str = ""  # the cloud account that used the resource (billing can span linked accounts)
+    name: str = ""
 
 
 @dataclass
@@ -62,6 +66,9 @@ class BillingBatch:
     items_read: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     currency: str = ""
+    covered: list[tuple[date, date]] = field(default_factory=list)  # day ranges whose figures the batch replaces
+    files: dict[str, str] = field(default_factory=dict)  # file read -> its version (an ETag)
+    missing_columns: list[str] = field(default_factory=list)  # optional columns absent from the files
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,22 @@ class PowerResult:
     cloud_resource_id: str
     outcome: str
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One field of a data source's connection form; secret fields are sealed at rest, never shown."""
+
+    name: str
+    label: str
+    secret: bool = False
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    default: str = ""
+
+
+class CloudUnavailable(CoreError):
+    """The cloud did not answer (network, outage, throttling); trying again later may work."""
 
 
 class CloudAdapter(Protocol):

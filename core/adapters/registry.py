@@ -8,13 +8,17 @@ from __future__ import annotations
 import importlib
 import logging
 
-from core.adapters.base import CloudAdapter, Credentials
+from core.adapters.base import CloudAdapter, ConfigField, Credentials
 from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
-# kind -> "module:factory"; the factory takes Credentials and returns a CloudAdapter
-ADAPTERS: dict[str, str] = {}
+# kind -> "module:factory"; the factory takes Credentials and returns a CloudAdapter.
+# The module also exposes FORMS: kind -> tuple[ConfigField, ...] (its connection form).
+ADAPTERS: dict[str, str] = {
+    "aws_root": "core.adapters.aws.adapter:build_root",
+    "aws_linked": "core.adapters.aws.adapter:build_linked",
+}
 
 
 def register(kind: str, target: str) -> None:
@@ -23,6 +27,17 @@ def register(kind: str, target: str) -> None:
 
 def adapter_for(kind: str, credentials: Credentials) -> CloudAdapter:
     """Raises: InvalidInput (adapter_unknown with the valid kinds, adapter_unavailable when its SDK fails to load)."""
+    module, factory = _load(kind)
+    return getattr(module, factory)(credentials)
+
+
+def form_for(kind: str) -> tuple[ConfigField, ...]:
+    """The connection form of a kind. Raises: InvalidInput (adapter_unknown, adapter_unavailable)."""
+    module, _ = _load(kind)
+    return module.FORMS[kind]
+
+
+def _load(kind: str):
     target = ADAPTERS.get(kind)
     if target is None:
         raise InvalidInput("adapter_unknown", kind=kind, kinds=", ".join(sorted(ADAPTERS)) or "none")
@@ -32,4 +47,4 @@ def adapter_for(kind: str, credentials: Credentials) -> CloudAdapter:
     except ImportError as exc:
         log.warning("adapter %s unavailable: %s", kind, exc)
         raise InvalidInput("adapter_unavailable", kind=kind, reason=str(exc)) from None
-    return getattr(module, factory)(credentials)
+    return module, factory

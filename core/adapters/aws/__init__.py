@@ -1,0 +1,1 @@
+"""AWS data sources (root and linked accounts) with boto3; imported only through the adapter registry."""
