@@ -1,1 +1,1 @@
-"""The Slack bot (bolt-python)."""
+"""The Slack bot (bolt-python): listeners, Block Kit views, linking people, install and delivery."""

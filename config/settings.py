@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "CLOUDTUNER_"
@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     secret_key: str = ""
     base_url: str = ""
     log_level: str = "INFO"
+    # Slack keeps its own variable names (no CLOUDTUNER_ prefix), except the API URL override.
+    slack_bot_token: str = Field("", validation_alias="SLACK_BOT_TOKEN")
+    slack_client_id: str = Field("", validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: str = Field("", validation_alias="SLACK_CLIENT_SECRET", validate_default=True)
+    slack_app_token: str = Field("", validation_alias="SLACK_APP_TOKEN", validate_default=True)
+    slack_signing_secret: str = Field("", validation_alias="SLACK_SIGNING_SECRET", validate_default=True)
+    slack_api_url: str = ""
 
     @field_validator("port")
     @classmethod
@@ -65,6 +72,49 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
         return value
 
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str) -> str:
+        if value and not value.startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb- (OAuth & Permissions page of the app)")
+        return value
+
+    @field_validator("slack_client_secret")
+    @classmethod
+    def _client_pair(cls, value: str, info: ValidationInfo) -> str:
+        if bool(value) != bool(info.data.get("slack_client_id")):
+            raise ValueError("OAuth mode needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information page)")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str, info: ValidationInfo) -> str:
+        if value and not value.startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)")
+        if value and not (info.data.get("slack_bot_token") or info.data.get("slack_client_id")):
+            raise ValueError("Socket Mode also needs SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
+        return value
+
+    @field_validator("slack_signing_secret")
+    @classmethod
+    def _signing_secret(cls, value: str, info: ValidationInfo) -> str:
+        enabled = info.data.get("slack_bot_token") or info.data.get("slack_client_id")
+        if enabled and not value and not info.data.get("slack_app_token"):
+            raise ValueError("is required to verify Slack's requests in HTTP mode (Basic Information page); "
+                             "or set SLACK_APP_TOKEN for Socket Mode")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token or self.slack_client_id)
+
     @property
     def db_url(self) -> str:
         """The effective database URL: the configured one or a SQLite file in the data dir."""
@@ -83,10 +133,17 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = ENV_PREFIX + str(error["loc"][0]).upper()
+        name = _variable(str(error["loc"][0]))
         message = str(error["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{name}: {message}") from None
     return settings
+
+
+def _variable(location: str) -> str:
+    """The environment variable behind a field (or alias) named in a validation error."""
+    field = Settings.model_fields.get(location)
+    alias = field.validation_alias if field is not None else location
+    return alias if isinstance(alias, str) else ENV_PREFIX + location.upper()
 
 
 def ensure_secret_key(settings: Settings) -> str:

@@ -1,0 +1,66 @@
+"""Reading modal submissions: the values Slack sends, and local dates and times in the person's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from bot import ids
+from core.errors import InvalidInput
+
+DURATIONS = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "4h": timedelta(hours=4),
+             "8h": timedelta(hours=8), "1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
+_VALUE_KEYS = ("selected_date", "selected_time", "selected_conversation", "selected_channel", "value")
+
+
+def submitted(view: dict) -> dict[str, object]:
+    """action id -> the plain value of each input: text, date, time, option value, or a list for checkboxes."""
+    found: dict[str, object] = {}
+    for block in view.get("state", {}).get("values", {}).values():
+        for action_id, state in block.items():
+            found[action_id] = _plain(state)
+    return found
+
+
+def _plain(state: dict) -> object:
+    if state.get("type") == "checkboxes":
+        return [o["value"] for o in state.get("selected_options") or []]
+    if "selected_option" in state:
+        return (state["selected_option"] or {}).get("value")
+    return next((state[key] for key in _VALUE_KEYS if key in state), None)
+
+
+def local_moment(day: object, clock: object, zone: str, *, field: str) -> datetime | None:
+    """A date and a time picked in the person's time zone, in UTC; None when both are empty.
+
+    A time that does not exist locally (a DST gap) moves forward by the gap, like the scheduler does.
+    """
+    if not day and not clock:
+        return None
+    if not day or not clock:
+        raise InvalidInput("slack_time_incomplete", field=field)
+    local = datetime.combine(datetime.strptime(str(day), "%Y-%m-%d").date(), time.fromisoformat(str(clock)))
+    aware = local.replace(tzinfo=ZoneInfo(zone))
+    return aware.astimezone(timezone.utc)
+
+
+def booking_window(values: dict[str, object], zone: str, now: datetime) -> tuple[datetime, datetime | None]:
+    """Start (empty = now) and end (an end time, or start + a duration, or None = open-ended)."""
+    starts = local_moment(values.get(ids.START_DATE), values.get(ids.START_TIME), zone, field="Start") or now
+    ends = local_moment(values.get(ids.END_DATE), values.get(ids.END_TIME), zone, field="End")
+    duration = values.get(ids.DURATION)
+    if duration:
+        if ends is not None:
+            raise InvalidInput("slack_end_and_duration")
+        if duration not in DURATIONS:
+            raise InvalidInput("slack_duration_invalid", value=duration)
+        ends = starts + DURATIONS[duration]
+    return starts, ends
+
+
+def custom_ttl(values: dict[str, object], zone: str) -> datetime:
+    """The TTL picked in the custom TTL modal, in UTC."""
+    moment = local_moment(values.get(ids.TTL_DATE), values.get(ids.TTL_TIME), zone, field="TTL")
+    if moment is None:
+        raise InvalidInput("slack_time_incomplete", field="TTL")
+    return moment

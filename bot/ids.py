@@ -1,0 +1,51 @@
+"""Action, block and callback ids: the contract between the views and the listeners."""
+
+import re
+from datetime import timedelta
+
+COMMAND = "/cloudtuner"
+
+# Buttons. Ids that appear several times in one actions block carry a suffix; listeners match a prefix.
+RUN_COMMAND = re.compile(r"^run_command(:.+)?$")
+RESOURCE_DETAILS = "resource_details"
+RESOURCE_PAGE = "resource_page"
+TTL_PRESET = re.compile(r"^ttl_preset:(3h|1d|3d)$")
+TTL_PRESET_DELTAS = {"3h": timedelta(hours=3), "1d": timedelta(days=1), "3d": timedelta(days=3)}
+TTL_CUSTOM = "ttl_custom"
+TTL_RESET = "ttl_reset"
+DAILY_LIMIT = "daily_limit"
+ENV_DETAILS = "env_details"
+ENV_PAGE = "env_page"
+ENV_BOOK = "env_book"
+BOOKING_RELEASE = "booking_release"
+BOOKING_EXTEND = re.compile(r"^booking_extend:(1h|1d)$")
+EXTEND_DELTAS = {"1h": timedelta(hours=1), "1d": timedelta(days=1)}
+BOOKING_DELETE = "booking_delete"
+WAITLIST_JOIN = "waitlist_join"
+ALERT_ADD = "alert_add"
+ALERT_DELETE = "alert_delete"
+ORG_CHOOSE = "org_choose"
+
+# Modals (callback ids) and their inputs (block id == action id).
+BOOK_VIEW = "book_env"
+TTL_VIEW = "ttl_custom"
+LIMIT_VIEW = "daily_limit"
+ALERT_VIEW = "alert_add"
+START_DATE, START_TIME, END_DATE, END_TIME, DURATION, NOTE = (
+    "start_date", "start_time", "end_date", "end_time", "duration", "note")
+TTL_DATE, TTL_TIME = "ttl_date", "ttl_time"
+LIMIT = "limit"
+POOL, BASED_ON, THRESHOLD, THRESHOLD_TYPE, OPTIONS, CHANNEL = (
+    "pool", "based_on", "threshold", "threshold_type", "options", "channel")
+
+
+def ttl_preset(code: str) -> str:
+    return f"ttl_preset:{code}"
+
+
+def booking_extend(code: str) -> str:
+    return f"booking_extend:{code}"
+
+
+def run_command(name: str) -> str:
+    return f"run_command:{name}"

@@ -1,0 +1,1 @@
+"""Screens: gather what one answer shows from core (services and queries), then render it with a view."""

@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions from plain data to blocks, shared by replies and proactive messages."""

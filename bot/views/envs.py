@@ -1,0 +1,129 @@
+"""Shared environments: the `envs` list, one environment's details with booking actions, and the Book modal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import ids
+from bot.links import Console
+from bot.views.common import (Message, actions, button, confirm, console_footer, context, escape, header,
+                              input_block, link, micros, modal, option, plain, section, when)
+from core.rules.bookings import EnvStatus
+
+STATUS_ICONS = {EnvStatus.IN_USE: ":red_circle:", EnvStatus.AVAILABLE: ":large_green_circle:",
+                EnvStatus.UNAVAILABLE: ":white_circle:"}
+DESCRIPTION_SHOWN = 1000  # a section holds 3000 characters
+DURATIONS = {"1h": "1 hour", "2h": "2 hours", "4h": "4 hours", "8h": "8 hours", "1d": "1 day", "3d": "3 days",
+             "7d": "1 week"}
+
+
+@dataclass(frozen=True)
+class BookingLine:
+    id: int
+    person: str
+    starts_at: datetime
+    ends_at: datetime | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EnvCard:
+    id: int
+    name: str
+    resource_type: str
+    pool: str
+    status: EnvStatus
+    current: BookingLine | None = None
+    next: BookingLine | None = None
+    description: str = ""
+    properties: tuple[tuple[str, str], ...] = ()
+    upcoming: tuple[BookingLine, ...] = ()
+    waiting: int = 0
+
+
+def status_line(card: EnvCard) -> str:
+    line = f"{STATUS_ICONS[card.status]} {card.status.value.capitalize()}"
+    if card.current is not None:
+        line += f" — {escape(card.current.person)} until {when(card.current.ends_at)}"
+    if card.next is not None:
+        line += f"\nNext: {escape(card.next.person)} from {when(card.next.starts_at)}"
+    return line
+
+
+def env_list(cards: list[EnvCard], *, filter_text: str, offset: int, has_more: bool, console: Console) -> Message:
+    """One page of environments with status, current and next booking, and Book / Details buttons."""
+    title = f"Shared environments matching “{filter_text}”" if filter_text else "Shared environments"
+    if not cards and offset == 0:
+        text = f"No shared environments match “{filter_text}”." if filter_text else "There are no shared environments yet."
+        return Message(text, [section(escape(text)), console_footer(console.environments(), "All environments")])
+    blocks = [header(title)]
+    for card in cards:
+        blocks.append(section(f"*{link(console.environment(card.id), card.name)}*  `{escape(card.resource_type)}` · "
+                              f"{escape(card.pool)}\n{status_line(card)}"))
+        buttons = [button("Details", ids.ENV_DETAILS, card.id)]
+        if card.status != EnvStatus.UNAVAILABLE:
+            buttons.insert(0, button("Book", ids.ENV_BOOK, card.id, style="primary"))
+        blocks.append(actions(*buttons, block_id=f"env:{card.id}"))
+    if has_more:
+        blocks.append(actions(button("More", ids.ENV_PAGE, f"{offset + len(cards)}:{filter_text}")))
+    blocks.append(console_footer(console.environments(), "All environments"))
+    return Message(title, blocks)
+
+
+def env_detail(card: EnvCard, *, console: Console, notice: str = "") -> Message:
+    """An environment's properties, bookings and waitlist with Book, Release, Extend, Delete and Join waitlist."""
+    blocks = [header(card.name)]
+    if notice:
+        blocks.append(section(f":white_check_mark: {notice}"))
+    about = f"`{escape(card.resource_type)}` · {escape(card.pool)}\n{status_line(card)}"
+    if card.description:
+        about += f"\n{escape(card.description[:DESCRIPTION_SHOWN])}"
+    blocks.append(section(about))
+    if card.properties:
+        blocks.append(context(*(f"*{escape(k)}*: {escape(v)}" for k, v in card.properties[:10])))
+    if card.current is not None:
+        b = card.current
+        blocks.append(section(f"*In use* by {escape(b.person)} since {when(b.starts_at)} until {when(b.ends_at)}"))
+        extend = [] if b.ends_at is None else [
+            button(f"Extend {label}", ids.booking_extend(code), f"{b.id}:{card.id}:{micros(b.ends_at)}")
+            for code, label in (("1h", "1 hour"), ("1d", "1 day"))]
+        blocks.append(actions(
+            button("Release", ids.BOOKING_RELEASE, f"{b.id}:{card.id}", style="danger"), *extend,
+            button("Delete", ids.BOOKING_DELETE, f"{b.id}:{card.id}",
+                   confirm=confirm("Delete booking?", "The booking disappears from the calendar.", "Delete")),
+            block_id=f"booking:{b.id}"))
+    for b in card.upcoming:
+        blocks.append(section(f"{escape(b.person)}: {when(b.starts_at)} → {when(b.ends_at)}",
+                              accessory=button("Delete", ids.BOOKING_DELETE, f"{b.id}:{card.id}",
+                                               confirm=confirm("Delete booking?", "It will not happen.", "Delete"))))
+    waiting = f"{card.waiting} waiting" if card.waiting else "Nobody waiting"
+    blocks.append(context(waiting))
+    buttons = [button("Join waitlist", ids.WAITLIST_JOIN, card.id)]
+    if card.status != EnvStatus.UNAVAILABLE:
+        buttons.insert(0, button("Book", ids.ENV_BOOK, card.id, style="primary"))
+    blocks.append(actions(*buttons, block_id=f"env:{card.id}"))
+    blocks.append(console_footer(console.environment(card.id)))
+    return Message(f"{card.name}: {card.status.value}", blocks)
+
+
+def book_modal(*, env_name: str, timezone: str, metadata: str) -> dict:
+    """Start (empty = now), end or duration (empty = open-ended), all in the person's Slack time zone."""
+    hint = f"In your Slack time zone, {timezone}."
+    blocks = [
+        section(f"Book *{escape(env_name)}*. Leave the start empty to start now; leave the end and the duration "
+                "empty to keep it until you release it."),
+        input_block(ids.START_DATE, "Start date", {"type": "datepicker", "action_id": ids.START_DATE}, optional=True),
+        input_block(ids.START_TIME, "Start time", {"type": "timepicker", "action_id": ids.START_TIME},
+                    optional=True, hint=hint),
+        input_block(ids.END_DATE, "End date", {"type": "datepicker", "action_id": ids.END_DATE}, optional=True),
+        input_block(ids.END_TIME, "End time", {"type": "timepicker", "action_id": ids.END_TIME}, optional=True,
+                    hint=hint),
+        input_block(ids.DURATION, "Or for", {"type": "static_select", "action_id": ids.DURATION,
+                                             "placeholder": plain("Pick a duration"),
+                                             "options": [option(label, code) for code, label in DURATIONS.items()]},
+                    optional=True),
+        input_block(ids.NOTE, "Note", {"type": "plain_text_input", "action_id": ids.NOTE, "max_length": 1000},
+                    optional=True),
+    ]
+    return modal(ids.BOOK_VIEW, f"Book {env_name}", blocks, submit="Book", metadata=metadata)
