@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 
+from config import cli_datasources, cli_jobs
 from config import logging as process_logging
 from config import process
 from config.settings import SettingsError, load_settings
@@ -24,7 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--manager-email", required=True, help="email of the first organization manager")
     init.add_argument("--manager-name", default="", help="display name of that manager")
     init.add_argument("--currency", default="USD", help="ISO currency code (default USD)")
+    init.add_argument("--slack-team-id", default="", help="Slack workspace (T...) that works for it (token mode)")
     sub.add_parser("demo", help="load a clearly labelled sample organization")
+    cli_datasources.add_parsers(sub)
+    cli_jobs.add_parsers(sub)
+    slack = sub.add_parser("slack", help="Slack workspaces").add_subparsers(dest="slack_command", required=True)
+    bind = slack.add_parser("bind", help="make a Slack workspace work for an organization")
+    bind.add_argument("--org", required=True, help="organization name")
+    bind.add_argument("--team-id", default="", help="workspace id T...; default: the workspace of SLACK_BOT_TOKEN")
     return parser
 
 
@@ -38,10 +46,33 @@ async def _with_database(settings, work) -> object:
 
 async def _init(settings, args) -> str:
     from core.services.orgs import create_organization
+    from core.services.slack_links import bind_workspace, team_id_of
 
-    org, manager = await _with_database(settings, lambda: create_organization(
-        name=args.org, manager_email=args.manager_email, manager_name=args.manager_name, currency=args.currency))
-    return f"Created organization \"{org.name}\" (id {org.id}) with organization manager {manager.email}."
+    team_id = team_id_of(args.slack_team_id) if args.slack_team_id else ""
+
+    async def work():
+        org, manager = await create_organization(
+            name=args.org, manager_email=args.manager_email, manager_name=args.manager_name, currency=args.currency)
+        if team_id:
+            await bind_workspace(team_id=team_id, organization_id=org.id)
+        return org, manager
+
+    org, manager = await _with_database(settings, work)
+    bound = f" Slack workspace {team_id} works for it." if team_id else ""
+    return f"Created organization \"{org.name}\" (id {org.id}) with organization manager {manager.email}.{bound}"
+
+
+async def _slack_bind(settings, args) -> str:
+    from bot.app import api_base
+    from core.services.slack_links import bind_workspace_by_name
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    team_id = args.team_id
+    if not team_id and settings.slack_bot_token:
+        client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_base(settings.slack_api_url))
+        team_id = (await client.auth_test())["team_id"]
+    workspace = await _with_database(settings, lambda: bind_workspace_by_name(team_id=team_id, organization=args.org))
+    return f"Slack workspace {workspace.team_id} now works for \"{args.org.strip()}\"."
 
 
 async def _demo(settings) -> str:
@@ -69,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             asyncio.run(process.serve(settings, apply_migrations=not args.no_migrate))
             return 0
-        work = {"migrate": lambda: _migrate(settings), "init": lambda: _init(settings, args), "demo": lambda: _demo(settings)}
+        work = {"migrate": lambda: _migrate(settings), "init": lambda: _init(settings, args), "demo": lambda: _demo(settings),
+                "slack": lambda: _slack_bind(settings, args), "jobs": lambda: cli_jobs.command(settings, args),
+                **cli_datasources.commands(settings, args)}
         print(asyncio.run(work[args.command]()))
     except CoreError as exc:
         print(f"cloudtuner: {exc}", file=sys.stderr)

@@ -5,13 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from functools import partial
 
 from aiohttp import web
 
+from bot.app import BotConfig
+from bot.notify.deliverer import slack_sender
+from bot.runtime import OFF_MESSAGE, Bot, start_bot
 from config.settings import Settings, ensure_secret_key
 from core import db
-from jobs.scheduler import build_scheduler
+from core.crypto import SecretBox
+from core.services import datasources
+from jobs.runner import Deps
+from jobs.scheduler import build_scheduler, register_jobs
 from webconsole.app import build_app
+from webconsole.slack_routes import slack_routes
 
 log = logging.getLogger("cloudtuner")
 
@@ -26,16 +34,21 @@ async def prepare_database(settings: Settings, *, apply_migrations: bool = True)
 
 async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyncio.Event | None = None) -> None:
     """Run the HTTP server and the scheduler until SIGINT/SIGTERM (or `stop` is set)."""
-    ensure_secret_key(settings)
+    secret_key = ensure_secret_key(settings)
     await prepare_database(settings, apply_migrations=apply_migrations)
     scheduler = build_scheduler()
+    register_jobs(scheduler, job_deps(settings, secret_key))
     scheduler.start()
 
     async def scheduler_check() -> None:
         if not scheduler.running:
             raise RuntimeError("scheduler is not running")
 
-    app = build_app(checks={"database": db.ping, "scheduler": scheduler_check})
+    checks = {"database": db.ping, "scheduler": scheduler_check}
+    bot = await start_slack_bot(settings, secret_key)
+    if bot is not None:
+        checks["bot"] = bot.check
+    app = build_app(checks=checks, routes=[slack_routes(bot.app)] if bot is not None else [])
     runner = web.AppRunner(app)
     await runner.setup()
     stop = stop or asyncio.Event()
@@ -49,5 +62,28 @@ async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyn
     finally:
         log.info("shutting down")
         scheduler.shutdown(wait=False)
+        if bot is not None:
+            await bot.close()
         await runner.cleanup()
         await db.stop()
+
+
+async def start_slack_bot(settings: Settings, secret_key: str) -> Bot | None:
+    """The Slack bot when Slack settings are present (Socket Mode with SLACK_APP_TOKEN); else say how to turn it on."""
+    if not settings.slack_enabled:
+        log.info(OFF_MESSAGE)
+        return None
+    bot = await start_bot(BotConfig(
+        public_url=settings.public_url, secret_key=secret_key, signing_secret=settings.slack_signing_secret,
+        bot_token=settings.slack_bot_token, client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret, app_token=settings.slack_app_token, api_url=settings.slack_api_url))
+    log.info("Slack bot on (%s mode)", bot.mode)
+    return bot
+
+
+def job_deps(settings: Settings, secret_key: str) -> Deps:
+    """What the scheduled jobs need: the Slack sender (when Slack is set up) and the cloud adapters."""
+    box = SecretBox(secret_key)
+    send = (slack_sender(box=box, public_url=settings.public_url, bot_token=settings.slack_bot_token,
+                         api_url=settings.slack_api_url) if settings.slack_enabled else None)
+    return Deps(send=send, open_adapter=partial(datasources.open_adapter, box=box), box=box)

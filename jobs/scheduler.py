@@ -1,10 +1,56 @@
-"""The in-process scheduler (APScheduler 3.x on the running asyncio loop)."""
+"""The in-process scheduler (APScheduler 3.x on the running asyncio loop) and the jobs it runs.
+
+APScheduler only keeps the clock: what is due lives in the database (schedules, bookings, the
+outbox, each job's last run), so a restart loses nothing and several processes can share the work.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from core.clock import utcnow
+from core.errors import InvalidInput
+from jobs import (booking_events, constraint_check, data_sources, delivery, pool_alerts, power_schedules,
+                  ttl_warnings)
+from jobs.runner import Deps, Job, run_job
+
+log = logging.getLogger(__name__)
+
+JOBS: dict[str, Job] = {module.JOB.name: module.JOB for module in (
+    constraint_check, ttl_warnings, pool_alerts, booking_events, power_schedules, data_sources, delivery)}
 
 
 def build_scheduler() -> AsyncIOScheduler:
     """A UTC scheduler; jobs coalesce missed runs into one and never overlap themselves."""
     return AsyncIOScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+
+
+def register_jobs(scheduler: AsyncIOScheduler, deps: Deps) -> None:
+    """Put every job on the scheduler; each tick runs it once under its database lease."""
+    for job in JOBS.values():
+        if job is delivery.JOB and deps.send is None:
+            log.info("Slack is not configured: notifications wait in the outbox until it is")
+            continue
+        scheduler.add_job(tick, kwargs={"job": job, "deps": deps}, id=job.name, name=job.name, replace_existing=True,
+                          **job.trigger)
+
+
+def job_named(name: str) -> Job:
+    """Raises: InvalidInput (job_unknown, listing the job names)."""
+    job = JOBS.get(name)
+    if job is None:
+        raise InvalidInput("job_unknown", name=name, names=", ".join(sorted(JOBS)))
+    return job
+
+
+async def tick(job: Job, deps: Deps) -> None:
+    """One scheduled run; failures are logged and the next tick covers the time again."""
+    try:
+        summary = await run_job(job, deps, now=utcnow())
+    except Exception:
+        log.exception("job %s failed", job.name)
+        return
+    if summary is not None:
+        log.debug("job %s: %s", job.name, summary)

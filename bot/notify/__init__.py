@@ -1,0 +1,1 @@
+"""Proactive Slack messages: outbox payloads rendered to Block Kit, and their delivery."""
