@@ -40,5 +40,27 @@ MESSAGES: dict[str, str] = {
     "event_power_already": "Already {state} when power schedule \"{schedule}\" wanted to {action} it (at {at}).",
     "event_power_gone": "Power schedule \"{schedule}\" could not {action} it: it no longer exists in the cloud.",
     "event_power_failed": "Power schedule \"{schedule}\" failed to {action} it (at {at}): {detail}.",
+    "event_power_skipped": (
+        "Power schedule \"{schedule}\" did not stop it at {at}: environment \"{environment}\" is booked by {person} "
+        "until {until}."
+    ),
     "power_no_data_source": "The resource has no data source, so there is no cloud account to act in.",
+    "power_interrupted": (
+        "The process acting on it stopped twice before the cloud answered; check the resource's state in the cloud."
+    ),
+    "event_env_power_ok": "{action_done} for environment \"{environment}\": the booking of {person} {event} at {at}.",
+    "event_env_power_already": (
+        "Already {state} when the booking of {person} on environment \"{environment}\" {event} at {at}."
+    ),
+    "event_env_power_gone": (
+        "Could not {action} it for environment \"{environment}\": it no longer exists in the cloud."
+    ),
+    "event_env_power_failed": (
+        "Failed to {action} it for environment \"{environment}\" when the booking of {person} {event} at {at}: "
+        "{detail}."
+    ),
+    "notice_env_power_failed": (
+        "Cloudtuner could not {action} \"{resource}\" of environment \"{environment}\" when your booking {event} "
+        "at {at}: {detail}. Check it in the cloud console or ask a manager."
+    ),
 }

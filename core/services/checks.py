@@ -1,5 +1,6 @@
 """Periodic checks that notify: constraint violations, TTLs about to pass, pool alerts, booking
-transitions (acquired, released, waitlist turns) and failed data-source imports.
+transitions (acquired, released, waitlist turns, and the power of schedule-linked environments) and
+failed data-source imports.
 
 Each event is claimed once (core.services.outbox.claim_notice) in the same transaction that writes
 its messages, so a check may run any number of times, on any number of processes, and each event
@@ -23,7 +24,9 @@ from core.rules.bookings import show
 from core.rules.forecast import cents
 from core.services.alerts import record_evaluation
 from core.services.constraints import check_organization
+from core.services.env_power import power_bookings
 from core.services.outbox import Target, announce, claim_notice, manager_targets, notify
+from core.services.power import AdapterOpener
 from core.services.waitlist import TurnOutcome, next_waitlist_turn
 
 TTL_WARNING_WINDOW = timedelta(hours=24)
@@ -99,9 +102,11 @@ async def evaluate_pool_alerts(*, organization_id: int, now: datetime | None = N
     return fired
 
 
-async def booking_transitions(*, organization_id: int, since: datetime, now: datetime | None = None) -> int:
-    """Announce bookings that began or ended in (since, now] to the pool's env_change alerts, and serve
-    the waitlist of each environment a booking left; returns the number of new events.
+async def booking_transitions(*, organization_id: int, since: datetime, now: datetime | None = None,
+                              open_adapter: AdapterOpener | None = None) -> int:
+    """Announce bookings that began or ended in (since, now] to the pool's env_change alerts, serve the
+    waitlist of each environment a booking left, then (given an adapter opener) start or stop the resources
+    of schedule-linked environments (core.services.env_power); returns the number of new booking events.
     """
     now = now or utcnow()
     targets = AlertTargets(organization_id, AlertBasis.ENV_CHANGE)
@@ -112,6 +117,8 @@ async def booking_transitions(*, organization_id: int, since: datetime, now: dat
             handled += await _booking_began(organization_id, booking, targets, now)
     for booking in await in_org.filter(ends_at__gt=since, ends_at__lte=now).order_by("ends_at", "id"):
         handled += await _booking_ended(organization_id, booking, targets, now)
+    if open_adapter is not None:
+        await power_bookings(organization_id=organization_id, since=since, now=now, open_adapter=open_adapter)
     return handled
 
 

@@ -1,11 +1,17 @@
-"""Power schedules acting on the cloud: pre-stop warnings, then the due starts and stops.
+"""Power actions on the cloud: the power schedules' pre-stop warnings, starts and stops, and the executor
+that the bookings of schedule-linked environments use too (core.services.env_power).
 
-What is due comes from core.services.schedules (transitions only, overrides applied, one action per
-resource for a window, so a catch-up after downtime acts once). Each action is claimed once
-(a notice keyed by resource, action and transition time) before the cloud is called, so several
-processes never act twice. Actions go through the data source's adapter in batches per data source,
-region and action. Every outcome is written to the resource's event log; an instance already in the
-target state or gone is recorded, not reported; a failure also goes to the owner (else the managers).
+What a schedule owes comes from core.services.schedules (transitions only, overrides applied, one action
+per resource for a window, so a catch-up after downtime acts once). A stop of the resource of an
+environment that a booking covers now is skipped: the booking wins over the schedule.
+Each action is claimed once (a notice keyed by the action) before the cloud is called, so several
+processes never act twice; its outcome is recorded under a second notice. A claim older than
+ACTION_LEASE without an outcome belongs to a process that died mid-action: the next run that sees the
+action again (a failed job run's window is covered again) retries it once (start and stop are
+idempotent), and if that retry dies too, the action is recorded as failed. Actions go through the data
+source's adapter in batches per data source, region and action. Every outcome is written to the
+resource's event log; an instance already in the target state or gone is recorded, not reported; a
+failure also goes to whoever the action names (else the org managers).
 """
 
 from __future__ import annotations
@@ -14,24 +20,28 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from tortoise.expressions import Q
 
 from core.adapters.base import CloudAdapter, PowerResult, PowerTarget
 from core.clock import utcnow
 from core.db import transaction
 from core.messages import render
-from core.models import DataSource, Resource, ResourceEvent
+from core.models import Booking, DataSource, Notice, Resource, ResourceEvent
 from core.rules.bookings import show
-from core.rules.power import START
+from core.rules.power import START, STOP
 from core.services.outbox import Target, announce, claim_notice, manager_targets, notify
 from core.services.schedules import DueAction, due_actions, due_warnings
 
 log = logging.getLogger(__name__)
 
 AdapterOpener = Callable[[DataSource], CloudAdapter]
-OK, ALREADY, GONE, FAILED = "ok", "already", "gone", "failed"
-_DONE = {"start": ("Started", "running"), "stop": ("Stopped", "stopped")}
+OK, ALREADY, GONE, FAILED, SKIPPED = "ok", "already", "gone", "failed", "skipped"
+NEW, RETRY, ABANDONED = "new", "retry", "abandoned"
+ACTION_LEASE = timedelta(minutes=5)  # below the jobs' 10-minute lease: the first run after a crash retries
+_DONE = {START: ("Started", "running"), STOP: ("Stopped", "stopped")}
 
 
 @dataclass
@@ -42,27 +52,37 @@ class PowerReport:
     outcomes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
+@dataclass
+class PowerAction:
+    """One start or stop of one resource (data source loaded): its claim key, its message family
+    ("power" or "env_power": event_<family>_<outcome>, notice_<family>_failed) and their params, who
+    hears of a failure (empty: the org managers), and an outcome known without asking the cloud."""
+
+    resource: Resource
+    verb: str
+    key: str
+    family: str
+    params: dict
+    tell: list[Target]
+    decided: PowerResult | None = None
+
+
 async def run_power_schedules(*, organization_id: int, since: datetime, now: datetime | None = None,
                               open_adapter: AdapterOpener) -> PowerReport:
     """Warn owners of stops coming up, then start and stop what is due in (since, now]."""
     now = now or utcnow()
     report = PowerReport(warned=await warn_before_stops(organization_id=organization_id, since=since, now=now))
     due = await due_actions(organization_id, since=since, now=now)
-    claimed = [d for d in due if await _claim(organization_id, d, now)]
-    if not claimed:
+    if not due:
         return report
-    resources = {r.id: r for r in await Resource.filter(id__in=[d.resource_id for d in claimed])
+    resources = {r.id: r for r in await Resource.filter(id__in=[d.resource_id for d in due])
                  .select_related("data_source", "power_schedule")}
-    batches: dict[tuple, list[tuple[DueAction, Resource]]] = defaultdict(list)
-    for action in claimed:
-        resource = resources[action.resource_id]
-        batches[(resource.data_source_id, resource.region, action.action)].append((action, resource))
-    for (_, _, verb), items in batches.items():
-        results = await _call_cloud(verb, items, open_adapter)
-        for action, resource in items:
-            result = results[resource.cloud_resource_id]
-            await _record(resource, action, result, now)
-            report.outcomes[result.outcome].append(resource.cloud_resource_id)
+    stops = [d.resource_id for d in due if d.action == STOP]
+    booked = {b.environment.resource_id: b
+              for b in await bookings_in_progress(now, environment__resource_id__in=stops)}
+    actions = [_scheduled(resources[d.resource_id], d, booked.get(d.resource_id) if d.action == STOP else None)
+               for d in due]
+    report.outcomes = await execute(actions, open_adapter=open_adapter, now=now)
     return report
 
 
@@ -85,20 +105,78 @@ async def warn_before_stops(*, organization_id: int, since: datetime, now: datet
                    "params": {"schedule": schedule.name, "resource": resource.label, "timezone": schedule.timezone,
                               "stop_local": local.strftime("%Y-%m-%d %H:%M"), "stop": show(warning.stop_at)}}
         sent += await announce(organization_id=organization_id, kind="power_warning", payload=payload, now=now,
-                               key=f"power_warn:{resource.id}:{_iso(warning.stop_at)}",
+                               key=f"power_warn:{resource.id}:{iso(warning.stop_at)}",
                                targets=[Target(member_id=resource.owner_id)])
     return sent
 
 
-async def _claim(organization_id: int, action: DueAction, now: datetime) -> bool:
-    return await claim_notice(organization_id=organization_id, now=now,
-                              key=f"power:{action.resource_id}:{action.action}:{_iso(action.at)}")
+async def bookings_in_progress(now: datetime, **where: object) -> list[Booking]:
+    """Bookings covering `now` (environment and holder loaded) that match the filter `where`."""
+    return await (Booking.filter(starts_at__lte=now, **where).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+                  .select_related("environment", "member").order_by("id"))
 
 
-async def _call_cloud(verb: str, items: list[tuple[DueAction, Resource]],
-                      open_adapter: AdapterOpener) -> dict[str, PowerResult]:
+async def execute(actions: list[PowerAction], *, open_adapter: AdapterOpener, now: datetime) -> dict[str, list[str]]:
+    """Claim each action, ask the cloud in batches per data source, region and verb, and record every
+    outcome once; returns the cloud resource ids per outcome recorded by this call."""
+    outcomes: dict[str, list[str]] = defaultdict(list)
+    batches: dict[tuple, list[PowerAction]] = defaultdict(list)
+    decided = []
+    for action in actions:
+        claim = await claim_action(organization_id=action.resource.organization_id, key=action.key, now=now)
+        if claim == ABANDONED:
+            action.decided = PowerResult(action.resource.cloud_resource_id, FAILED, render("power_interrupted"))
+        if claim is None:
+            continue
+        if action.decided is not None:
+            decided.append((action, action.decided))
+        else:
+            batches[(action.resource.data_source_id, action.resource.region, action.verb)].append(action)
+    for (_, _, verb), items in batches.items():
+        results = await _call_cloud(verb, [a.resource for a in items], open_adapter)
+        decided.extend((a, results[a.resource.cloud_resource_id]) for a in items)
+    for action, result in decided:
+        outcome = await _record(action, result, now)
+        if outcome is not None:
+            outcomes[outcome].append(action.resource.cloud_resource_id)
+    return outcomes
+
+
+async def claim_action(*, organization_id: int, key: str, now: datetime) -> str | None:
+    """Claim the action `key`: NEW, RETRY (an earlier claim is older than ACTION_LEASE and has no outcome),
+    ABANDONED (its retry died too: record it as failed) or None (another process has it, or it is done)."""
+    if await claim_notice(organization_id=organization_id, key=key, now=now):
+        return NEW
+    if await Notice.exists(key=f"{key}|done") or not await _stale(key, now):
+        return None
+    if await claim_notice(organization_id=organization_id, key=f"{key}|retry", now=now):
+        log.warning("power action %s was claimed at least %s ago and has no outcome: retrying it", key, ACTION_LEASE)
+        return RETRY
+    return ABANDONED if await _stale(f"{key}|retry", now) else None
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def _scheduled(resource: Resource, due: DueAction, booking: Booking | None) -> PowerAction:
+    """A schedule's action; a stop of a booked environment's resource is decided as skipped."""
+    params = {"schedule": resource.power_schedule.name if resource.power_schedule else "(deleted)", "at": show(due.at)}
+    decided = None
+    if booking is not None:
+        params.update(environment=booking.environment.name, person=booking.member.label, until=show(booking.ends_at))
+        decided = PowerResult(resource.cloud_resource_id, SKIPPED)
+    return PowerAction(resource, due.action, f"power:{resource.id}:{due.action}:{iso(due.at)}", "power", params,
+                       [Target(member_id=resource.owner_id)] if resource.owner_id else [], decided)
+
+
+async def _stale(key: str, now: datetime) -> bool:
+    claimed_at = await Notice.filter(key=key).first().values_list("created_at", flat=True)
+    return claimed_at is not None and claimed_at <= now - ACTION_LEASE
+
+
+async def _call_cloud(verb: str, resources: list[Resource], open_adapter: AdapterOpener) -> dict[str, PowerResult]:
     """One adapter call for a batch; anything it cannot answer for counts as failed."""
-    resources = [resource for _, resource in items]
     source = resources[0].data_source
     answered: dict[str, PowerResult] = {}
     if source is None:
@@ -117,25 +195,24 @@ async def _call_cloud(verb: str, items: list[tuple[DueAction, Resource]],
             for r in resources}
 
 
-async def _record(resource: Resource, action: DueAction, result: PowerResult, now: datetime) -> None:
-    """The outcome on the resource's event log; a failure also to its owner (else the org managers)."""
-    schedule = resource.power_schedule.name if resource.power_schedule else "(deleted)"
-    done, state = _DONE[action.action]
-    params = {"schedule": schedule, "action": action.action, "action_done": done, "state": state,
-              "at": show(action.at), "detail": (result.detail or "unknown error").rstrip(".")}
-    outcome = result.outcome if result.outcome in (OK, ALREADY, GONE) else FAILED
+async def _record(action: PowerAction, result: PowerResult, now: datetime) -> str | None:
+    """The outcome on the resource's event log, once per action (None when it was already recorded);
+    a failure also to the action's `tell` (else the org managers)."""
+    resource = action.resource
+    done, state = _DONE[action.verb]
+    params = {**action.params, "action": action.verb, "action_done": done, "state": state,
+              "detail": (result.detail or "unknown error").rstrip(".")}
+    outcome = result.outcome if result.outcome in (OK, ALREADY, GONE, SKIPPED) else FAILED
+    org = resource.organization_id
     async with transaction():
-        await ResourceEvent.create(organization_id=resource.organization_id, resource=resource,
-                                   kind=f"power_{action.action}_{outcome}", created_at=now,
-                                   message=render(f"event_power_{outcome}", **params))
+        if not await claim_notice(organization_id=org, key=f"{action.key}|done", now=now):
+            return None
+        await ResourceEvent.create(organization_id=org, resource=resource, created_at=now,
+                                   kind=f"{action.family}_{action.verb}_{outcome}",
+                                   message=render(f"event_{action.family}_{outcome}", **params))
         if outcome == FAILED:
-            targets = ([Target(member_id=resource.owner_id)] if resource.owner_id
-                       else await manager_targets(resource.organization_id))
-            await notify(organization_id=resource.organization_id, kind="power_failed", now=now,
-                         key=f"power_failed:{resource.id}:{action.action}:{_iso(action.at)}", targets=targets,
-                         payload={"code": "notice_power_failed", "resource_id": resource.id,
+            await notify(organization_id=org, kind=f"{action.family}_failed", now=now, key=f"{action.key}|failed",
+                         targets=action.tell or await manager_targets(org),
+                         payload={"code": f"notice_{action.family}_failed", "resource_id": resource.id,
                                   "params": {**params, "resource": resource.label}})
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()
+    return outcome
