@@ -31,6 +31,9 @@ FIELD_OF = {  # error code -> the inputs it may be about, in the order to try
     "not_an_amount": (ids.THRESHOLD,), "threshold_not_positive": (ids.THRESHOLD,),
     "percentage_alert_needs_limit": (ids.THRESHOLD_TYPE,), "alert_needs_target": (ids.CHANNEL,),
     "invalid_slack_channel": (ids.CHANNEL,), "pool_not_found": (ids.POOL,), "not_pool_manager": (ids.POOL,),
+    "booking_for_others_needs_manager": (ids.FOR_USER,), "slack_person_not_a_member": (ids.FOR_USER,),
+    "member_not_found": (ids.FOR_USER,), "extend_not_later": (ids.END_DATE,),
+    "waitlist_duration_required": (ids.DURATION,),
 }
 TIME_FIELDS = {"Start": ids.START_TIME, "End": ids.END_TIME, "TTL": ids.TTL_TIME}
 

@@ -10,11 +10,12 @@ from core.errors import InvalidInput
 
 DURATIONS = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "4h": timedelta(hours=4),
              "8h": timedelta(hours=8), "1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
-_VALUE_KEYS = ("selected_date", "selected_time", "selected_conversation", "selected_channel", "value")
+_VALUE_KEYS = ("selected_date", "selected_time", "selected_conversation", "selected_channel", "selected_user",
+               "value")
 
 
 def submitted(view: dict) -> dict[str, object]:
-    """action id -> the plain value of each input: text, date, time, option value, or a list for checkboxes."""
+    """action id -> the plain value of each input: text, date, time, user, option value, or a list for checkboxes."""
     found: dict[str, object] = {}
     for block in view.get("state", {}).get("values", {}).values():
         for action_id, state in block.items():
@@ -60,7 +61,25 @@ def booking_window(values: dict[str, object], zone: str, now: datetime) -> tuple
 
 def custom_ttl(values: dict[str, object], zone: str) -> datetime:
     """The TTL picked in the custom TTL modal, in UTC."""
-    moment = local_moment(values.get(ids.TTL_DATE), values.get(ids.TTL_TIME), zone, field="TTL")
+    return _required_moment(values, ids.TTL_DATE, ids.TTL_TIME, zone, field="TTL")
+
+
+def custom_end(values: dict[str, object], zone: str) -> datetime:
+    """The new end picked in the Extend modal, in UTC."""
+    return _required_moment(values, ids.END_DATE, ids.END_TIME, zone, field="End")
+
+
+def _required_moment(values: dict[str, object], day: str, clock: str, zone: str, *, field: str) -> datetime:
+    moment = local_moment(values.get(day), values.get(clock), zone, field=field)
     if moment is None:
-        raise InvalidInput("slack_time_incomplete", field="TTL")
+        raise InvalidInput("slack_time_incomplete", field=field)
     return moment
+
+
+def wait_lengths(max_minutes: int | None) -> list[int]:
+    """Booking lengths in minutes to offer when waiting for an environment: the Book modal's durations up to
+    the environment's maximum, and the maximum itself."""
+    offered = [int(length / timedelta(minutes=1)) for length in DURATIONS.values()]
+    if max_minutes is None:
+        return offered
+    return sorted({minutes for minutes in offered if minutes < max_minutes} | {max_minutes})

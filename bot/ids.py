@@ -20,19 +20,23 @@ ENV_BOOK = "env_book"
 BOOKING_RELEASE = "booking_release"
 BOOKING_EXTEND = re.compile(r"^booking_extend:(1h|1d)$")
 EXTEND_DELTAS = {"1h": timedelta(hours=1), "1d": timedelta(days=1)}
+BOOKING_EXTEND_TO = "booking_extend_to"
 BOOKING_DELETE = "booking_delete"
 WAITLIST_JOIN = "waitlist_join"
+WAITLIST_ACQUIRE = "waitlist_acquire"
 ALERT_ADD = "alert_add"
 ALERT_DELETE = "alert_delete"
 ORG_CHOOSE = "org_choose"
 
 # Modals (callback ids) and their inputs (block id == action id).
 BOOK_VIEW = "book_env"
+EXTEND_VIEW = "extend_booking"
+WAITLIST_VIEW = "waitlist_acquire"
 TTL_VIEW = "ttl_custom"
 LIMIT_VIEW = "daily_limit"
 ALERT_VIEW = "alert_add"
-START_DATE, START_TIME, END_DATE, END_TIME, DURATION, NOTE = (
-    "start_date", "start_time", "end_date", "end_time", "duration", "note")
+START_DATE, START_TIME, END_DATE, END_TIME, DURATION, NOTE, FOR_USER = (
+    "start_date", "start_time", "end_date", "end_time", "duration", "note", "for_user")
 TTL_DATE, TTL_TIME = "ttl_date", "ttl_time"
 LIMIT = "limit"
 POOL, BASED_ON, THRESHOLD, THRESHOLD_TYPE, OPTIONS, CHANNEL = (

@@ -16,8 +16,10 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.identity import slack_user
 from bot.stores import TortoiseInstallationStore, TortoiseStateStore
 from core.crypto import SecretBox
+from core.errors import CoreError
 from core.services import slack_links
 
 SCOPES = ["commands", "chat:write", "chat:write.public", "im:history", "im:read", "im:write", "users:read",
@@ -44,7 +46,11 @@ def build_install_flow(*, client: AsyncWebClient, client_id: str, client_secret:
 
     async def installed(args: AsyncSuccessArgs) -> BoltResponse:
         installation = args.installation
-        user = (await client.users_info(token=installation.bot_token, user=installation.user_id))["user"]
+        operator = f"The operator can run: cloudtuner slack bind --team-id {installation.team_id} --org NAME"
+        try:
+            user = await slack_user(client, installation.user_id, token=installation.bot_token, needs_email=True)
+        except CoreError as refusal:
+            return _page(200, "Cloudtuner is installed, not yet connected", f"{refusal} {operator}")
         org = await slack_links.bind_for_installer(
             team_id=installation.team_id, team_name=installation.team_name or "",
             email=(user.get("profile") or {}).get("email"), email_verified=bool(user.get("is_email_confirmed")),
@@ -54,7 +60,7 @@ def build_install_flow(*, client: AsyncWebClient, client_id: str, client_secret:
                          "Open Slack and send the app `help`.")
         return _page(200, "Cloudtuner is installed, not yet connected",
                      "Only an organization manager installing it connects the workspace to their organization. "
-                     f"The operator can run: cloudtuner slack bind --team-id {installation.team_id} --org NAME")
+                     + operator)
 
     async def failed(args: AsyncFailureArgs) -> BoltResponse:
         return _page(args.suggested_status_code, "Installation failed",

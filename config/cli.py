@@ -63,14 +63,24 @@ async def _init(settings, args) -> str:
 
 
 async def _slack_bind(settings, args) -> str:
+    from aiohttp import ClientError
     from bot.app import api_base
+    from core.errors import InvalidInput
     from core.services.slack_links import bind_workspace_by_name
+    from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
     team_id = args.team_id
     if not team_id and settings.slack_bot_token:
-        client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_base(settings.slack_api_url))
-        team_id = (await client.auth_test())["team_id"]
+        client = AsyncWebClient(token=settings.slack_bot_token, base_url=api_base(settings.slack_api_url),
+                                retry_handlers=[])  # one try: an operator waits, and reads one line
+        try:
+            team_id = (await client.auth_test())["team_id"]
+        except SlackApiError as exc:
+            raise InvalidInput("slack_bind_token_refused", error=exc.response.get("error") or "unknown_error") from None
+        except (ClientError, asyncio.TimeoutError) as exc:
+            raise InvalidInput("slack_api_unreachable", url=client.base_url,
+                               error=str(exc) or type(exc).__name__) from None
     workspace = await _with_database(settings, lambda: bind_workspace_by_name(team_id=team_id, organization=args.org))
     return f"Slack workspace {workspace.team_id} now works for \"{args.org.strip()}\"."
 

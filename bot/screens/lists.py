@@ -1,4 +1,4 @@
-"""The `org`, `alerts` and `schedules` answers."""
+"""The `org`, `alerts` and `schedules` answers, and which pools a member manages (alert pool search, App Home)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from bot.views.alerts import alert_list, pool_options
 from bot.views.common import Message
 from bot.views.orgs import org_list
 from bot.views.schedules import ScheduleCard, schedule_list
+from core import permissions
 from core.models import Member, Role
-from core.permissions import manages_pool
-from core.queries.costs import pool_tree
+from core.queries.costs import TreeRow, pool_tree
 from core.services import slack_links
 from core.services.alerts import list_alerts
 from core.services.schedules import list_schedules
@@ -35,10 +35,13 @@ async def schedules_page(member: Member, *, console: Console) -> Message:
 
 async def pool_choices(member: Member, query: str) -> list[dict]:
     """Pools the member manages whose name contains the query, as options for the alert modal's search."""
-    await member.fetch_related("managed_pools")
+    tree = await pool_tree(member.organization_id)
+    managed = await managed_pool_ids(member, tree)
     text = (query or "").strip().lower()
-    found = []
-    for row in await pool_tree(member.organization_id):
-        if text in row.pool.name.lower() and await manages_pool(member, row.pool):
-            found.append((row.pool.id, row.pool.name))
-    return pool_options(found)
+    return pool_options([(row.pool.id, row.pool.name) for row in tree
+                         if row.pool.id in managed and text in row.pool.name.lower()])
+
+
+async def managed_pool_ids(member: Member, tree: list[TreeRow]) -> set[int]:
+    """The pools of the tree the member manages (core.permissions' rule, for the whole tree at once)."""
+    return await permissions.managed_pool_ids(member, {row.pool.id: row.pool.parent_id for row in tree})

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from bot.links import Console
 from bot.views.common import Message
 from bot.views.resources import Constraint, ResourceCard, resource_detail, resource_list
 from core.clock import utcnow
-from core.models import Member, Resource
+from core.models import Member
 from core.errors import NotFound
 from core.queries.costs import pool_tree, subtree_ids
-from core.queries.resources import list_resources, resource_cost
+from core.queries.resources import ResourceRow, list_resources, resource_cost
 from core.queries.resources import resource_detail as load_resource
 from core.rules.constraints import RESOURCE
 from core.services import constraints
+from core.services.constraints import ResourceConstraints
 
 PAGE = 10
 
@@ -36,8 +36,8 @@ async def resources_page(member: Member, *, console: Console, offset: int = 0, p
         title, empty = f"Top resources in {pools[pool_id]}", f"Pool {pools[pool_id]} has no resources."
     rows = await list_resources(org.id, month_start=today.replace(day=1), today=today, limit=PAGE + 1,
                                 offset=offset, **scope)
-    cards = [await card(row.resource, row.cost, org.currency, pools, now) for row in rows[:PAGE]]
-    return resource_list(cards, title=title, empty=empty, offset=offset, has_more=len(rows) > PAGE,
+    shown = await cards(rows[:PAGE], org.currency, pools, now)
+    return resource_list(shown, title=title, empty=empty, offset=offset, has_more=len(rows) > PAGE,
                          console=console, now=now, pool=pool)
 
 
@@ -58,25 +58,31 @@ async def resource_page(member: Member, resource_id: int, *, console: Console, n
     resource = await load_resource(resource_id, org.id)
     today = now.date()
     cost = await resource_cost(resource.id, start_day=today.replace(day=1), end_day=today)
-    found = await card(resource, cost, org.currency, await pool_names(org.id), now)
-    return resource_detail(found, console=console, now=now, notice=notice)
+    found = await cards([ResourceRow(resource, cost)], org.currency, await pool_names(org.id), now)
+    return resource_detail(found[0], console=console, now=now, notice=notice)
 
 
 async def pool_names(organization_id: int) -> dict[int, str]:
     return {row.pool.id: row.pool.name for row in await pool_tree(organization_id)}
 
 
-async def card(resource: Resource, cost: Decimal, currency: str, pools: dict[int, str], now: datetime) -> ResourceCard:
-    """A resource with its cost, the constraints that apply (and where from) and the ones it breaks."""
-    effective = await constraints.resource_constraints(resource_id=resource.id,
-                                                       organization_id=resource.organization_id)
-    broken = await constraints.check_resource(resource_id=resource.id, organization_id=resource.organization_id,
-                                              now=now)
+async def cards(rows: list[ResourceRow], currency: str, pools: dict[int, str], now: datetime) -> list[ResourceCard]:
+    """Resources with their cost, the constraints that apply (and where from) and the ones they break; the
+    constraints of all of them are read at once, so a page costs the same number of queries however long."""
+    if not rows:
+        return []
+    found = await constraints.constraints_of(organization_id=rows[0].resource.organization_id,
+                                             resource_ids=[row.resource.id for row in rows], now=now)
+    return [_card(row, currency, pools, found[row.resource.id]) for row in rows]
+
+
+def _card(row: ResourceRow, currency: str, pools: dict[int, str], found: ResourceConstraints) -> ResourceCard:
+    resource = row.resource
     applied = tuple(Constraint(kind, e.value, "own" if e.source == RESOURCE else
                                f"policy of {pools.get(int(e.source.split(':')[1]), 'a pool')}")
-                    for kind, e in effective.items())
+                    for kind, e in found.effective.items())
     owner = resource.owner  # loaded with the resource by the queries
     return ResourceCard(id=resource.id, name=resource.label, resource_type=resource.resource_type,
                         region=resource.region, pool_id=resource.pool_id, pool=pools.get(resource.pool_id, ""),
                         owner=owner.label if owner else "nobody", cloud_resource_id=resource.cloud_resource_id,
-                        cost=cost, currency=currency, constraints=applied, violations=tuple(broken))
+                        cost=row.cost, currency=currency, constraints=applied, violations=tuple(found.violations))

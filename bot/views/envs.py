@@ -72,7 +72,8 @@ def env_list(cards: list[EnvCard], *, filter_text: str, offset: int, has_more: b
 
 
 def env_detail(card: EnvCard, *, console: Console, notice: str = "") -> Message:
-    """An environment's properties, bookings and waitlist with Book, Release, Extend, Delete and Join waitlist."""
+    """An environment's properties, bookings and waitlist with Book, Release, Extend, Delete and the two ways
+    of joining the waitlist: to be told when it is free, or to be given it."""
     blocks = [header(card.name)]
     if notice:
         blocks.append(section(f":white_check_mark: {notice}"))
@@ -86,8 +87,9 @@ def env_detail(card: EnvCard, *, console: Console, notice: str = "") -> Message:
         b = card.current
         blocks.append(section(f"*In use* by {escape(b.person)} since {when(b.starts_at)} until {when(b.ends_at)}"))
         extend = [] if b.ends_at is None else [
-            button(f"Extend {label}", ids.booking_extend(code), f"{b.id}:{card.id}:{micros(b.ends_at)}")
-            for code, label in (("1h", "1 hour"), ("1d", "1 day"))]
+            *(button(f"Extend {label}", ids.booking_extend(code), f"{b.id}:{card.id}:{micros(b.ends_at)}")
+              for code, label in (("1h", "1 hour"), ("1d", "1 day"))),
+            button("Extend to…", ids.BOOKING_EXTEND_TO, f"{b.id}:{card.id}:{micros(b.ends_at)}")]
         blocks.append(actions(
             button("Release", ids.BOOKING_RELEASE, f"{b.id}:{card.id}", style="danger"), *extend,
             button("Delete", ids.BOOKING_DELETE, f"{b.id}:{card.id}",
@@ -99,7 +101,8 @@ def env_detail(card: EnvCard, *, console: Console, notice: str = "") -> Message:
                                                confirm=confirm("Delete booking?", "It will not happen.", "Delete"))))
     waiting = f"{card.waiting} waiting" if card.waiting else "Nobody waiting"
     blocks.append(context(waiting))
-    buttons = [button("Join waitlist", ids.WAITLIST_JOIN, card.id)]
+    buttons = [button("Tell me when free", ids.WAITLIST_JOIN, card.id),
+               button("Give it to me when free…", ids.WAITLIST_ACQUIRE, card.id)]
     if card.status != EnvStatus.UNAVAILABLE:
         buttons.insert(0, button("Book", ids.ENV_BOOK, card.id, style="primary"))
     blocks.append(actions(*buttons, block_id=f"env:{card.id}"))
@@ -107,8 +110,9 @@ def env_detail(card: EnvCard, *, console: Console, notice: str = "") -> Message:
     return Message(f"{card.name}: {card.status.value}", blocks)
 
 
-def book_modal(*, env_name: str, timezone: str, metadata: str) -> dict:
-    """Start (empty = now), end or duration (empty = open-ended), all in the person's Slack time zone."""
+def book_modal(*, env_name: str, timezone: str, metadata: str, for_others: bool = False) -> dict:
+    """Start (empty = now), end or duration (empty = open-ended), all in the person's Slack time zone; managers
+    of the environment also pick whom it is for."""
     hint = f"In your Slack time zone, {timezone}."
     blocks = [
         section(f"Book *{escape(env_name)}*. Leave the start empty to start now; leave the end and the duration "
@@ -126,4 +130,42 @@ def book_modal(*, env_name: str, timezone: str, metadata: str) -> dict:
         input_block(ids.NOTE, "Note", {"type": "plain_text_input", "action_id": ids.NOTE, "max_length": 1000},
                     optional=True),
     ]
+    if for_others:
+        blocks.insert(1, input_block(ids.FOR_USER, "For", {"type": "users_select", "action_id": ids.FOR_USER,
+                                                           "placeholder": plain("Yourself")},
+                                     optional=True, hint="You manage this environment, so you can book it for "
+                                                         "someone else. Leave it empty to book it for yourself."))
     return modal(ids.BOOK_VIEW, f"Book {env_name}", blocks, submit="Book", metadata=metadata)
+
+
+def extend_modal(*, env_name: str, ends_at: datetime, local_end: datetime, timezone: str, metadata: str) -> dict:
+    """A new end date and time in the person's Slack time zone, starting from the booking's current end."""
+    hint = f"In your Slack time zone, {timezone}."
+    blocks = [section(f"Keep *{escape(env_name)}* until a later time. It now ends {when(ends_at)}."),
+              input_block(ids.END_DATE, "New end date", {"type": "datepicker", "action_id": ids.END_DATE,
+                                                         "initial_date": local_end.date().isoformat()}),
+              input_block(ids.END_TIME, "New end time", {"type": "timepicker", "action_id": ids.END_TIME,
+                                                         "initial_time": local_end.strftime("%H:%M")}, hint=hint)]
+    return modal(ids.EXTEND_VIEW, "Extend booking", blocks, submit="Extend", metadata=metadata)
+
+
+def waitlist_modal(*, env_name: str, lengths: list[int], max_minutes: int | None, metadata: str) -> dict:
+    """'Give it to me when it is free': for how long; required when the environment has a maximum length."""
+    if max_minutes is None:
+        optional, hint = True, "Leave it empty to keep it until you release it."
+    else:
+        optional, hint = False, f"It can be booked for at most {length_label(max_minutes)} at a time."
+    blocks = [section(f"When *{escape(env_name)}* is free, I book it for you from that moment and tell you."),
+              input_block(ids.DURATION, "For how long", {
+                  "type": "static_select", "action_id": ids.DURATION, "placeholder": plain("Pick a length"),
+                  "options": [option(length_label(minutes), str(minutes)) for minutes in lengths]},
+                          optional=optional, hint=hint)]
+    return modal(ids.WAITLIST_VIEW, "Wait for it", blocks, submit="Join waitlist", metadata=metadata)
+
+
+def length_label(minutes: int) -> str:
+    """90 -> "90 minutes", 120 -> "2 hours", 1440 -> "1 day"."""
+    unit, size = next((unit, size) for unit, size in (("day", 1440), ("hour", 60), ("minute", 1))
+                      if minutes % size == 0)
+    count = minutes // size
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"

@@ -36,7 +36,7 @@ class PoolAttention:
 
 
 def home_view(*, organization: str, currency: str, resources: list[ResourceCard], bookings: list[MyBooking],
-              pools: list[PoolAttention], console: Console, now: datetime) -> dict:
+              pools: list[PoolAttention], console: Console, now: datetime, more_pools: int = 0) -> dict:
     blocks = [header(f"Cloudtuner — {organization}"), _command_buttons(), divider(),
               section(f"*{link(console.resources(), 'My most expensive resources')}*")]
     if not resources:
@@ -64,6 +64,9 @@ def home_view(*, organization: str, currency: str, resources: list[ResourceCard]
                               f"{money(pool.cost, currency)}, forecast {money(pool.forecast, currency)}, limit "
                               f"{money(pool.limit, currency)}"))
         blocks.append(context(f"Forecast = {escape(pool.formula)}"))
+    if more_pools:
+        blocks.append(context(f"…and {more_pools} more pool(s) over their limit or forecast: "
+                              f"{link(console.home(), 'see the console')}"))
     blocks.append(console_footer(console.home()))
     return {"type": "home", "blocks": blocks[:100]}
 

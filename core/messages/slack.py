@@ -28,4 +28,29 @@ MESSAGES: dict[str, str] = {
     "slack_time_incomplete": "{field}: pick both a date and a time, or neither.",
     "slack_end_and_duration": "Give either an end or a duration, not both.",
     "slack_duration_invalid": "\"{value}\" is not a duration; pick one from the list.",
+    "slack_scope_missing": (
+        "Cloudtuner's Slack app lacks the {scope} scope, so Slack will not tell me who you are. A Slack admin "
+        "must add {scope} to the app's bot scopes (see docs/slack-manifest.yaml) and reinstall the app. Until then, "
+        "an organization manager can give you a link code: send me `link CODE`."
+    ),
+    "slack_token_refused": (
+        "Slack refused Cloudtuner's bot token ({error}), so I cannot look you up. A Slack admin must reinstall "
+        "the app, or the operator must set a valid SLACK_BOT_TOKEN."
+    ),
+    "slack_lookup_failed": (
+        "Slack could not tell me who you are ({error}). Please try again; if it keeps happening, a Slack admin "
+        "should check Cloudtuner's installation in the workspace."
+    ),
+    "slack_person_not_a_member": (
+        "{person} is not a member of this organization (no member has their verified Slack email). Invite them "
+        "first, or pick someone else."
+    ),
+    "slack_bind_token_refused": (
+        "Slack refused SLACK_BOT_TOKEN ({error}), so I cannot tell which workspace it belongs to. Set a valid bot "
+        "token (xoxb-...), or pass the workspace id with --team-id."
+    ),
+    "slack_api_unreachable": (
+        "Could not reach the Slack Web API at {url} ({error}). Check the network or CLOUDTUNER_SLACK_API_URL, "
+        "or pass the workspace id with --team-id."
+    ),
 }

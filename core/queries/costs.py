@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from tortoise.expressions import Subquery
-from tortoise.functions import Sum
+from tortoise.functions import Min, Sum
 from tortoise.queryset import QuerySet
 
 from core.errors import NotFound
@@ -56,13 +58,7 @@ async def subtree_ids(pool_id: int) -> list[int]:
     if organization_id is None:
         return []
     links = await Pool.filter(organization_id=organization_id).values_list("id", "parent_id")
-    children: dict[int, list[int]] = {}
-    for child_id, parent_id in links:
-        children.setdefault(parent_id, []).append(child_id)
-    ids = [pool_id]
-    for current in ids:
-        ids.extend(children.get(current, []))
-    return ids
+    return _subtree(pool_id, _children(links))
 
 
 async def pool_cost(pool_id: int, *, today: date) -> Decimal:
@@ -78,19 +74,62 @@ async def pool_summary(pool_id: int, *, today: date) -> PoolSummary:
 
     Raises: NotFound (no such pool).
     """
-    pool = await Pool.get_or_none(id=pool_id)
-    if pool is None:
+    organization_id = await Pool.filter(id=pool_id).first().values_list("organization_id", flat=True)
+    if organization_id is None:
         raise NotFound("pool_not_found", pool_id=pool_id)
-    expenses = _expenses(await subtree_ids(pool_id))
-    rows = await (expenses.filter(day__gte=history_start(today), day__lte=today)
-                  .annotate(total=Sum("cost")).group_by("day").values("day", "total"))
-    first_day = await expenses.order_by("day").first().values_list("day", flat=True)
-    daily = {row["day"]: _decimal(row["total"]) for row in rows}
-    result = forecast(today=today, daily=daily, first_day=first_day)
+    return (await pool_summaries(organization_id, today=today, pool_ids=[pool_id]))[pool_id]
+
+
+async def pool_summaries(organization_id: int, *, today: date,
+                         pool_ids: Iterable[int] | None = None) -> dict[int, PoolSummary]:
+    """pool_summary of many pools of the organization (all when pool_ids is None), keyed by pool id, in three
+    queries: the pools, their daily costs grouped by pool, and the day of each pool's first expense."""
+    pools = {pool.id: pool for pool in await Pool.filter(organization_id=organization_id)}
+    wanted = [pool_id for pool_id in (pools if pool_ids is None else pool_ids) if pool_id in pools]
+    children = _children([(pool.id, pool.parent_id) for pool in pools.values()])
+    subtrees = {pool_id: _subtree(pool_id, children) for pool_id in wanted}
+    if not subtrees:
+        return {}
+    expenses = Expense.filter(resource__pool_id__in=sorted({p for subtree in subtrees.values() for p in subtree}))
+    daily: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for pool_id, day, total in await (expenses.filter(day__gte=history_start(today), day__lte=today)
+                                      .annotate(total=Sum("cost")).group_by("resource__pool_id", "day")
+                                      .values_list("resource__pool_id", "day", "total")):
+        daily[pool_id][day] = _decimal(total)
+    first_days = dict(await expenses.annotate(first=Min("day")).group_by("resource__pool_id")
+                      .values_list("resource__pool_id", "first"))
+    return {pool_id: _summary(pools[pool_id], today, [daily[p] for p in subtree],
+                              [first_days[p] for p in subtree if p in first_days])
+            for pool_id, subtree in subtrees.items()}
+
+
+def _summary(pool: Pool, today: date, daily: list[dict[date, Decimal]], first_days: list[date]) -> PoolSummary:
+    """One pool's summary from the daily costs and first expense days of each pool of its subtree."""
+    totals: dict[date, Decimal] = defaultdict(Decimal)
+    for costs in daily:
+        for day, cost in costs.items():
+            totals[day] += cost
+    result = forecast(today=today, daily=totals, first_day=min(first_days, default=None))
     limit = pool.monthly_limit
     return PoolSummary(pool=pool, cost=result.mtd, limit=limit, forecast=result,
                        exceeded=limit > 0 and result.mtd > limit,
                        forecast_overspend=limit > 0 and result.value > limit)
+
+
+def _children(links: Iterable[tuple[int, int | None]]) -> dict[int | None, list[int]]:
+    """Pool id -> ids of its direct sub-pools, from (id, parent id) pairs."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for child_id, parent_id in links:
+        children[parent_id].append(child_id)
+    return children
+
+
+def _subtree(pool_id: int, children: dict[int | None, list[int]]) -> list[int]:
+    """The pool's id and the ids of every pool below it."""
+    ids = [pool_id]
+    for current in ids:
+        ids.extend(children.get(current, []))
+    return ids
 
 
 def _expenses(pool_ids: list[int]) -> QuerySet[Expense]:

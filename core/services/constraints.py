@@ -6,10 +6,12 @@ The precedence rules (own constraint, else nearest active pool policy) live in c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from core import validate
@@ -28,6 +30,15 @@ MICRO = Decimal("0.000001")
 @dataclass(frozen=True)
 class ResourceViolations:
     resource: Resource
+    violations: list[Violation]
+
+
+@dataclass(frozen=True)
+class ResourceConstraints:
+    """A resource, the constraints that apply to it by kind (with their source) and those it breaks."""
+
+    resource: Resource
+    effective: dict[ConstraintKind, Effective]
     violations: list[Violation]
 
 
@@ -137,7 +148,7 @@ async def resource_constraints(*, resource_id: int, organization_id: int) -> dic
     Raises: NotFound (resource).
     """
     resource = await lookup.resource(resource_id, organization_id)
-    return await _effective(resource)
+    return (await _effective(organization_id, [resource], resource_id=resource.id))[resource.id]
 
 
 async def check_resource(*, resource_id: int, organization_id: int,
@@ -146,42 +157,51 @@ async def check_resource(*, resource_id: int, organization_id: int,
 
     Raises: NotFound (resource).
     """
-    now = now or utcnow()
-    resource = await lookup.resource(resource_id, organization_id)
-    effective = await _effective(resource)
-    if not effective:
-        return []
-    costs = await _costs(now, resource_id=resource.id)
-    return rules.violations(effective, active=resource.active, now=now, **vars(costs.get(resource.id, _Costs())))
+    found = await constraints_of(organization_id=organization_id, resource_ids=[resource_id], now=now)
+    if resource_id not in found:
+        raise NotFound("resource_not_found", resource_id=resource_id)
+    return found[resource_id].violations
+
+
+async def constraints_of(*, organization_id: int, resource_ids: Iterable[int],
+                         now: datetime | None = None) -> dict[int, ResourceConstraints]:
+    """Per resource id: the constraints that apply (with their source) and those broken at `now`.
+
+    Ids of resources of other organizations are left out; a fixed number of queries however many ids.
+    """
+    ids = sorted(set(resource_ids))
+    if not ids:
+        return {}
+    checked = await _checked(organization_id, now or utcnow(), Q(id__in=ids), resource_id__in=ids)
+    return {found.resource.id: found for found in checked}
 
 
 async def check_organization(*, organization_id: int, now: datetime | None = None) -> list[ResourceViolations]:
     """Every active resource of the organization that breaks a constraint at `now`, in a fixed number of queries."""
-    now = now or utcnow()
-    chains = await _policy_chains(organization_id)
-    own = await _own_constraints(resource__organization_id=organization_id, resource__active=True)
-    resources = await Resource.filter(organization_id=organization_id, active=True).order_by("id")
-    effective = {r.id: rules.effective_constraints(r.first_seen, own[r.id], chains.get(r.pool_id, []))
-                 for r in resources}
-    if not any(effective.values()):
+    checked = await _checked(organization_id, now or utcnow(), Q(active=True), resource__active=True)
+    return [ResourceViolations(found.resource, found.violations) for found in checked if found.violations]
+
+
+async def _checked(organization_id: int, now: datetime, scope: Q, **related: object) -> list[ResourceConstraints]:
+    """The organization's resources in `scope` (by id) with their constraints and violations; `related`
+    selects the same resources from the constraint and expense tables."""
+    resources = await Resource.filter(scope, organization_id=organization_id).order_by("id")
+    if not resources:
         return []
-    costs = await _costs(now, resource__organization_id=organization_id, resource__active=True)
-    found = []
-    for resource in resources:
-        if effective[resource.id]:
-            broken = rules.violations(effective[resource.id], active=True, now=now,
-                                      **vars(costs.get(resource.id, _Costs())))
-            if broken:
-                found.append(ResourceViolations(resource, broken))
-    return found
+    related["resource__organization_id"] = organization_id
+    effective = await _effective(organization_id, resources, **related)
+    costs = await _costs(now, **related) if any(effective.values()) else {}
+    return [ResourceConstraints(r, effective[r.id], rules.violations(effective[r.id], active=r.active, now=now,
+                                                                     **vars(costs.get(r.id, _Costs()))))
+            for r in resources]
 
 
-
-
-async def _effective(resource: Resource) -> dict[ConstraintKind, Effective]:
-    chains = await _policy_chains(resource.organization_id)
-    own = await _own_constraints(resource_id=resource.id)
-    return rules.effective_constraints(resource.first_seen, own[resource.id], chains[resource.pool_id])
+async def _effective(organization_id: int, resources: list[Resource],
+                     **related: object) -> dict[int, dict[ConstraintKind, Effective]]:
+    """Per resource, the constraints that apply: its own (selected by `related`) over its pools' policies."""
+    chains = await _policy_chains(organization_id)
+    own = await _own_constraints(**related)
+    return {r.id: rules.effective_constraints(r.first_seen, own[r.id], chains.get(r.pool_id, [])) for r in resources}
 
 
 async def _policy_chains(organization_id: int) -> dict[int, list[Policy]]:

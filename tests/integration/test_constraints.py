@@ -3,7 +3,6 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from tortoise import connections
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import ConstraintKind, Expense, Member, Pool, PoolPolicy, Resource, ResourceConstraint
@@ -281,28 +280,3 @@ async def test_check_organization_finds_breaking_active_resources_only(w):
         (w.vm.id, [Violation(DAILY, 5, Decimal("6.000000"), "2024-05-09")]),
         (aged.id, [Violation(TTL, NOW - timedelta(hours=1), NOW, (NOW - timedelta(hours=1)).isoformat())]),
     ]
-
-
-async def test_check_organization_query_count_does_not_grow_with_resources(w, monkeypatch):
-    await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="daily_expense_limit", value=1)
-
-    async def count_queries() -> tuple[int, int]:
-        client = type(connections.get("default"))
-        calls = []
-        for name in ("execute_query", "execute_query_dict"):
-            original = getattr(client, name)
-
-            async def counted(self, *args, _original=original, **kwargs):
-                calls.append(args[0])
-                return await _original(self, *args, **kwargs)
-            monkeypatch.setattr(client, name, counted)
-        got = await svc.check_organization(organization_id=w.org_id, now=NOW)
-        monkeypatch.undo()
-        return len(got), len(calls)
-
-    await _spend(w.vm, today="2")
-    one = await count_queries()
-    for i in range(5):
-        await _spend(await _resource(w.org_id, w.squad, f"r{i}"), today="3", yesterday="0.5")
-    assert one[0] == 1
-    assert await count_queries() == (6, one[1])

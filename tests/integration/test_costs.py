@@ -7,8 +7,9 @@ import pytest
 
 from core.errors import NotFound
 from core.models import Expense, Pool, Resource
-from core.queries.costs import pool_cost, pool_summary, pool_tree, subtree_ids
+from core.queries.costs import pool_cost, pool_summaries, pool_summary, pool_tree, subtree_ids
 from core.services.pools import create_pool
+from tests.integration.test_constraints_batch import counting_queries
 from tests.factories import make_org
 
 D = Decimal
@@ -140,3 +141,26 @@ async def test_summary_of_unknown_pool(db):
     with pytest.raises(NotFound) as err:
         await pool_summary(424242, today=date(2024, 4, 21))
     assert err.value.code == "pool_not_found"
+
+
+async def test_pool_summaries_match_pool_summary_in_a_fixed_number_of_queries(db):
+    fx = await make_org()
+    other = await make_org("Other", "boss@other.test")
+    dev, frontend, backend, ops = await _tree(fx)
+    today = date(2024, 4, 21)
+    await _spend(await _resource(fx, frontend, "fe"), date(2024, 3, 10), today, "10.25")
+    await _spend(await _resource(fx, backend, "be"), date(2024, 4, 12), today, "5")
+    await _spend(await _resource(fx, ops, "ops"), date(2024, 4, 20), today, "7")
+    await _spend(await _resource(other, other.root, "elsewhere"), date(2024, 4, 1), today, "1000")
+    wanted = [dev.id, frontend.id, ops.id, fx.root.id, other.root.id]
+    with counting_queries() as calls:
+        got = await pool_summaries(fx.org.id, today=today, pool_ids=wanted)
+    assert len(calls) == 3 and sorted(got) == sorted(wanted[:4])
+    for pool_id, summary in got.items():
+        assert summary == await pool_summary(pool_id, today=today)
+    assert got[dev.id].cost == D("265.25") and got[dev.id].pool.name == "dev"  # 21 × 10.25 + 10 × 5
+    assert got[fx.root.id].cost == D("279.25") and got[ops.id].forecast.days_averaged == 1
+    everything = await pool_summaries(fx.org.id, today=today)
+    assert sorted(everything) == sorted(p.id for p in await Pool.filter(organization=fx.org))
+    assert everything[backend.id] == await pool_summary(backend.id, today=today)
+    assert await pool_summaries(fx.org.id, today=today, pool_ids=[other.root.id]) == {}

@@ -18,6 +18,7 @@ from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 
 from bot.app import BotConfig, build_bolt_app
+from bot.install import SCOPES
 from webconsole.app import build_app
 from webconsole.slack_routes import slack_routes
 
@@ -42,13 +43,16 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     users: dict[str, dict] = field(default_factory=dict)
     rate_limited: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, dict] = field(default_factory=dict)  # method -> the error Slack answers it with
+    scopes: list[str] = field(default_factory=lambda: list(SCOPES))  # what the token was granted
     server: TestServer | None = None
     envelopes: asyncio.Queue = field(default_factory=asyncio.Queue)
     _seq: count = field(default_factory=lambda: count(1))
 
     def add_user(self, user_id: str, email: str | None, *, verified: bool = True, tz: str = "Europe/Berlin") -> None:
-        self.users[user_id] = {"id": user_id, "team_id": TEAM, "name": user_id.lower(), "tz": tz,
-                               "is_email_confirmed": verified, "profile": {"email": email} if email else {}}
+        self.users[user_id] = {"id": user_id, "team_id": TEAM, "name": user_id.lower(),
+                               "real_name": f"{user_id} Person", "tz": tz, "is_email_confirmed": verified,
+                               "profile": {"email": email} if email else {}}
 
     @property
     def api_url(self) -> str:
@@ -99,7 +103,8 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"})
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get("token", "")
         self.calls.append(Call(method, args, token))
-        return web.json_response(self._answer(method, args))
+        answer = {"ok": False, **self.failures[method]} if method in self.failures else self._answer(method, args)
+        return web.json_response(answer, headers={"X-OAuth-Scopes": ",".join(self.scopes)})
 
     def _answer(self, method: str, args: dict) -> dict:
         if method == "auth.test":
@@ -107,6 +112,8 @@ class FakeSlack:
                     "bot_id": "BBOT", "url": "https://acme.slack.com/"}
         if method == "users.info":
             user = self.users.get(args.get("user"))
+            if user and "users:read.email" not in self.scopes:  # Slack leaves the email out, it is no error
+                user = {**user, "profile": {k: v for k, v in user["profile"].items() if k != "email"}}
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method in ("views.open", "views.update", "views.publish"):
             view = args.get("view")
@@ -251,6 +258,10 @@ def clock(value: str | None) -> dict:
 
 def pick(value: str | None) -> dict:
     return {"type": "static_select", "selected_option": {"value": value} if value else None}
+
+
+def person(user: str | None) -> dict:
+    return {"type": "users_select", "selected_user": user}
 
 
 def text(value: str | None) -> dict:

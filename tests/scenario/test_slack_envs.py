@@ -37,9 +37,12 @@ async def test_details_show_properties_bookings_and_the_actions(slack):
     assert f"<{CONSOLE}/environments/{world.staging.id}|Open in the Cloudtuner console>" in shown
     ends = micros(booking.ends_at)
     value = f"{booking.id}:{world.staging.id}"
+    env = str(world.staging.id)
     assert buttons(answer) == [(ids.BOOKING_RELEASE, value), (ids.booking_extend("1h"), f"{value}:{ends}"),
-                               (ids.booking_extend("1d"), f"{value}:{ends}"), (ids.BOOKING_DELETE, value),
-                               (ids.ENV_BOOK, str(world.staging.id)), (ids.WAITLIST_JOIN, str(world.staging.id))]
+                               (ids.booking_extend("1d"), f"{value}:{ends}"), (ids.BOOKING_EXTEND_TO, f"{value}:{ends}"),
+                               (ids.BOOKING_DELETE, value), (ids.ENV_BOOK, env), (ids.WAITLIST_JOIN, env),
+                               (ids.WAITLIST_ACQUIRE, env)]
+    assert "Tell me when free" in shown and "Give it to me when free…" in shown and "Extend to…" in shown
     assert answer["replace_original"] is False
 
 

@@ -75,6 +75,17 @@ async def test_an_install_by_someone_who_manages_no_organization_is_left_for_the
     assert await SlackInstallation.exists(team_id="T0002") and not await SlackWorkspace.exists(team_id="T0002")
 
 
+async def test_an_install_whose_installer_slack_will_not_describe_says_what_to_fix(oauth):
+    await make_world(oauth.fake)
+    oauth.fake.add_user("UINSTALLER", "boss@acme.test")
+    oauth.fake.scopes = ["commands", "chat:write", "users:read"]  # the app was created without users:read.email
+    state, cookie = await _install(oauth)
+    status, page = await _redirect(oauth, state, cookie)
+    assert status == 200 and "Cloudtuner is installed, not yet connected" in page
+    assert "lacks the users:read.email scope" in page and "cloudtuner slack bind --team-id T0002 --org NAME" in page
+    assert await SlackInstallation.exists(team_id="T0002") and not await SlackWorkspace.exists(team_id="T0002")
+
+
 async def test_requests_from_a_workspace_that_never_installed_are_refused(oauth):
     status, body, url = await oauth.command("U1", "help", team="T0404")
     assert status == 200 and body == ""

@@ -6,6 +6,7 @@ Slack person who is no member. Every refusal leaves the database as it was.
 
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,7 +15,7 @@ from bot.views.common import micros
 from core.models import Alert, Booking, ConstraintKind, ResourceConstraint, WaitlistEntry
 from core.services import alerts, constraints
 from core.services.bookings import create_booking
-from tests.scenario.slack_fake import number, state
+from tests.scenario.slack_fake import clock, date, number, person, pick, state
 from tests.scenario.slack_world import BOSS, ENGINEER, OWNER, POOL_MANAGER, STRANGER, make_world
 
 ROLES = (BOSS, POOL_MANAGER, OWNER, ENGINEER, STRANGER)
@@ -23,6 +24,7 @@ NOT_OWNER = "Only the owner of \"vm-big\" or a manager of its pool can do this."
 NOT_HOLDER = "Only the person holding this booking or a manager of pool \"Dev\" can do this."
 NOT_ALERT_MANAGER = "Only an organization manager or a pool manager can add alerts."
 NOT_DEV_MANAGER = "Only a manager of pool \"Dev\" (or of a pool above it) can do this."
+NOT_BOOKING_MANAGER = "Only a manager of pool \"Dev\" can book \"staging\" for someone else; book it for yourself."
 
 
 async def _outcome(slack, before: int, url: str) -> tuple[str, str]:
@@ -112,6 +114,50 @@ async def join_waitlist(slack, world, user):
     return await WaitlistEntry.filter(environment_id=world.staging.id).exists(), shown
 
 
+def _refusal(body: str) -> str:
+    """What a modal submission was refused with (its field errors), else nothing."""
+    return " ".join(json.loads(body)["errors"].values()) if body else ""
+
+
+async def _submit_opened(slack, user, values) -> str:
+    """Submit the modal the app opened last; its refusal, if any."""
+    _, body = await slack.submit(user, slack.fake.to("views.open")[-1].args["view"], values)
+    return _refusal(body)
+
+
+async def book_for_someone_else(slack, world, user):
+    await Booking.all().delete()
+    kind, shown = await _click(slack, user, ids.ENV_BOOK, world.staging.id)
+    if kind != "modal":
+        return False, shown
+    other = world.owner if user != OWNER else world.engineer
+    refusal = await _submit_opened(slack, user, state(**{ids.FOR_USER: person(OWNER if user != OWNER else ENGINEER),
+                                                         ids.DURATION: pick("1h")}))
+    return await Booking.filter(environment_id=world.staging.id, member_id=other.id).exists(), refusal
+
+
+async def extend_to(slack, world, user):
+    await Booking.all().delete()
+    booking = await _owner_booking(world)
+    kind, shown = await _click(slack, user, ids.BOOKING_EXTEND_TO,
+                               f"{booking.id}:{world.staging.id}:{micros(booking.ends_at)}")
+    if kind != "modal":
+        return False, shown
+    later = (booking.ends_at + timedelta(hours=2)).astimezone(ZoneInfo("Europe/Berlin"))
+    refusal = await _submit_opened(slack, user, state(**{ids.END_DATE: date(later.date().isoformat()),
+                                                         ids.END_TIME: clock(later.strftime("%H:%M"))}))
+    return await _extended(booking), refusal
+
+
+async def give_it_to_me(slack, world, user):
+    await WaitlistEntry.all().delete()
+    kind, shown = await _click(slack, user, ids.WAITLIST_ACQUIRE, world.staging.id)
+    if kind != "modal":
+        return False, shown
+    refusal = await _submit_opened(slack, user, state(**{ids.DURATION: pick("60")}))
+    return await WaitlistEntry.filter(environment_id=world.staging.id, acquire=True).exists(), refusal
+
+
 async def alert_add(slack, world, user):
     kind, shown = await _click(slack, user, ids.ALERT_ADD, "")
     if kind != "modal":
@@ -146,10 +192,13 @@ MATRIX = {
     "custom ttl": ("ttl_custom", {ENGINEER: NOT_OWNER}),
     "daily limit": ("daily_limit", {ENGINEER: NOT_OWNER}),
     "book": (book, {}),
+    "book for someone else": (book_for_someone_else, {OWNER: NOT_BOOKING_MANAGER, ENGINEER: NOT_BOOKING_MANAGER}),
     "release": (on_booking(ids.BOOKING_RELEASE, _released), {ENGINEER: NOT_HOLDER}),
     "extend": (on_booking(ids.booking_extend("1h"), _extended), {ENGINEER: NOT_HOLDER}),
+    "extend to": (extend_to, {ENGINEER: NOT_HOLDER}),
     "delete": (on_booking(ids.BOOKING_DELETE, _deleted, days=2), {ENGINEER: NOT_HOLDER}),
     "join waitlist": (join_waitlist, {}),
+    "give it to me when free": (give_it_to_me, {}),
     "alert add": (alert_add, {OWNER: NOT_ALERT_MANAGER, ENGINEER: NOT_ALERT_MANAGER}),
     "alert delete": (alert_delete, {OWNER: NOT_DEV_MANAGER, ENGINEER: NOT_DEV_MANAGER}),
     "org choose": (org_choose, {}),

@@ -12,7 +12,7 @@ from bot import ids
 from bot.commands import parse
 from bot.deliveries import delivery_key
 from bot.errors import field_for
-from bot.forms import DURATIONS, booking_window, custom_ttl, local_moment, submitted
+from bot.forms import DURATIONS, booking_window, custom_end, custom_ttl, local_moment, submitted, wait_lengths
 from bot.views.envs import DURATIONS as OFFERED
 from core.errors import InvalidInput
 from core.messages import CATALOG
@@ -123,3 +123,23 @@ def test_every_code_the_bot_raises_has_a_message_with_its_params():
 
 def test_the_book_modal_offers_exactly_the_durations_the_form_reads():
     assert list(OFFERED) == list(DURATIONS)
+
+
+def test_a_picked_person_and_a_new_end_are_read():
+    view = {"state": {"values": {ids.FOR_USER: {ids.FOR_USER: {"type": "users_select", "selected_user": "U1"}}}}}
+    assert submitted(view) == {ids.FOR_USER: "U1"}
+    assert custom_end({ids.END_DATE: "2026-03-12", ids.END_TIME: "18:30"}, "Europe/Berlin") == datetime(
+        2026, 3, 12, 17, 30, tzinfo=UTC)
+    with pytest.raises(InvalidInput) as err:
+        custom_end({ids.END_DATE: "2026-03-12"}, "UTC")
+    assert err.value.params == {"field": "End"}
+    with pytest.raises(InvalidInput):
+        custom_end({}, "UTC")
+
+
+@pytest.mark.parametrize("maximum, lengths", [
+    (None, [60, 120, 240, 480, 1440, 4320, 10080]), (90, [60, 90]), (120, [60, 120]), (30, [30]),
+    (20160, [60, 120, 240, 480, 1440, 4320, 10080, 20160]),
+])
+def test_wait_lengths_stop_at_the_maximum_and_offer_it(maximum, lengths):
+    assert wait_lengths(maximum) == lengths

@@ -3,11 +3,14 @@
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
+
 from bot import ids
 from bot.links import Console
 from bot.views.alerts import alert_list, describe, pool_options
 from bot.views.common import escape, from_micros, link, micros, money, when
-from bot.views.envs import BookingLine, EnvCard, env_list, status_line
+from bot.views.envs import (BookingLine, EnvCard, book_modal, env_list, extend_modal, length_label, status_line,
+                            waitlist_modal)
 from bot.views.help import help_message
 from bot.views.resources import Constraint, ResourceCard, resource_list, warnings
 from bot.views.schedules import days
@@ -110,3 +113,36 @@ def test_weekday_ranges_and_help():
     assert days([0, 1, 2, 3, 4]) == "Mon–Fri" and days([5, 0, 6]) == "Mon, Sat–Sun" and days([2]) == "Wed"
     message = help_message(console=CONSOLE, unknown="<x>")
     assert message.blocks[0]["text"]["text"] == "I don't know “&lt;x&gt;”. Here is what I can do:"
+
+
+@pytest.mark.parametrize("minutes, label", [(1, "1 minute"), (45, "45 minutes"), (60, "1 hour"), (90, "90 minutes"),
+                                            (120, "2 hours"), (1440, "1 day"), (2880, "2 days"), (1500, "25 hours")])
+def test_length_labels(minutes, label):
+    assert length_label(minutes) == label
+
+
+def test_the_waitlist_modal_requires_a_length_only_under_a_maximum():
+    free = waitlist_modal(env_name="perf", lengths=[60, 1440], max_minutes=None, metadata="{}")
+    picker = free["blocks"][1]
+    assert free["callback_id"] == ids.WAITLIST_VIEW and picker["block_id"] == ids.DURATION and picker["optional"]
+    assert [(o["text"]["text"], o["value"]) for o in picker["element"]["options"]] == [("1 hour", "60"), ("1 day", "1440")]
+    capped = waitlist_modal(env_name="perf", lengths=[60, 90], max_minutes=90, metadata="{}")
+    assert capped["blocks"][1]["optional"] is False
+    assert capped["blocks"][1]["hint"]["text"] == "It can be booked for at most 90 minutes at a time."
+
+
+def test_the_book_modal_asks_for_whom_only_when_asked_to():
+    own = book_modal(env_name="staging", timezone="UTC", metadata="{}")
+    assert ids.FOR_USER not in [b.get("block_id") for b in own["blocks"]]
+    managed = book_modal(env_name="staging", timezone="UTC", metadata="{}", for_others=True)
+    picker = managed["blocks"][1]
+    assert (picker["block_id"], picker["element"]["type"], picker["optional"]) == (ids.FOR_USER, "users_select", True)
+
+
+def test_the_extend_modal_starts_from_the_current_end_in_local_time():
+    local = datetime(2026, 3, 10, 8, 5, tzinfo=timezone(timedelta(hours=-4)))
+    view = extend_modal(env_name="staging", ends_at=NOW, local_end=local, timezone="America/New_York", metadata="{}")
+    assert view["callback_id"] == ids.EXTEND_VIEW and when(NOW) in view["blocks"][0]["text"]["text"]
+    assert view["blocks"][1]["element"]["initial_date"] == "2026-03-10"
+    assert view["blocks"][2]["element"]["initial_time"] == "08:05"
+    assert view["blocks"][2]["hint"]["text"] == "In your Slack time zone, America/New_York."

@@ -1,0 +1,79 @@
+"""Reading constraints in batch: check_organization and constraints_of cost a fixed number of queries,
+and constraints_of agrees with resource_constraints and check_resource one by one."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from tortoise import connections
+
+from core.rules.constraints import Effective, Violation
+from core.services import constraints as svc
+from tests.factories import make_org
+from tests.integration.test_constraints import DAILY, FIRST_SEEN, NOW, TOTAL, TTL, _resource, _spend
+from tests.integration.test_constraints import w  # noqa: F401  (the fixture, found by pytest in this module)
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """The SQL statements run on the default connection inside the block (also imported by other tests)."""
+    client = type(connections.get("default"))
+    calls: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("execute_query", "execute_query_dict"):
+            original = getattr(client, name)
+
+            async def counted(self, *args, _original=original, **kwargs):
+                calls.append(args[0])
+                return await _original(self, *args, **kwargs)
+            patch.setattr(client, name, counted)
+        yield calls
+
+
+async def test_check_organization_query_count_does_not_grow_with_resources(w):
+    await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="daily_expense_limit", value=1)
+
+    async def count_queries() -> tuple[int, int]:
+        with counting_queries() as calls:
+            got = await svc.check_organization(organization_id=w.org_id, now=NOW)
+        return len(got), len(calls)
+
+    await _spend(w.vm, today="2")
+    one = await count_queries()
+    for i in range(5):
+        await _spend(await _resource(w.org_id, w.squad, f"r{i}"), today="3", yesterday="0.5")
+    assert one[0] == 1
+    assert await count_queries() == (6, one[1])
+
+
+async def test_constraints_of_many_resources_matches_one_by_one_in_a_fixed_number_of_queries(w):
+    await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="daily_expense_limit", value=5)
+    await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.team.id, kind="ttl", value=24)
+    await _spend(w.vm, today="6")
+    gone = await _resource(w.org_id, w.squad, "gone", active=False)
+    own = await _resource(w.org_id, w.other, "own")
+    await svc.set_resource_limit(actor_id=w.boss.id, resource_id=own.id, kind="total_expense_limit", amount=3)
+    await _spend(own, yesterday="4")
+    beta = await make_org("Beta", "boss@beta.test")
+    foreign = await _resource(beta.org.id, beta.root, "foreign")
+    ids = [w.vm.id, gone.id, own.id, foreign.id]
+    with counting_queries() as calls:
+        got = await svc.constraints_of(organization_id=w.org_id, resource_ids=ids, now=NOW)
+    assert sorted(got) == sorted([w.vm.id, gone.id, own.id])
+    for resource_id, found in got.items():
+        assert found.resource.id == resource_id
+        assert found.effective == await svc.resource_constraints(resource_id=resource_id, organization_id=w.org_id)
+        assert found.violations == await svc.check_resource(resource_id=resource_id, organization_id=w.org_id,
+                                                            now=NOW)
+    deadline = FIRST_SEEN + timedelta(hours=24)
+    assert got[w.vm.id].violations == [Violation(TTL, deadline, NOW, deadline.isoformat()),
+                                       Violation(DAILY, 5, Decimal("6.000000"), "2024-05-10")]
+    assert got[gone.id].violations == [] and got[gone.id].effective[TTL].source == f"pool:{w.team.id}"
+    assert got[own.id].effective[TOTAL] == Effective(TOTAL, "resource", 3)
+    assert got[own.id].violations == [Violation(TOTAL, 3, Decimal("4.000000"), "total:3")]
+    with counting_queries() as one:
+        await svc.constraints_of(organization_id=w.org_id, resource_ids=[w.vm.id], now=NOW)
+    assert len(calls) == len(one) == 6
+    assert await svc.constraints_of(organization_id=w.org_id, resource_ids=[], now=NOW) == {}
