@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.errors import NotFound, PermissionDenied
 from core.models import Member, Pool, Resource, Role
+from core.rules.constraints import pool_chain
 
 
 async def load_actor(member_id: int) -> Member:
@@ -24,16 +25,26 @@ async def ancestry(pool: Pool) -> list[int]:
     return ids
 
 
-async def manages_pool(actor: Member, pool: Pool) -> bool:
-    """Org managers manage every pool; pool managers manage their pools and everything below."""
-    if pool.organization_id != actor.organization_id:
-        return False
+def _manages(actor: Member, chain: list[int]) -> bool:
+    """Org managers manage every pool; pool managers their pools and everything below (actor.managed_pools loaded)."""
     if actor.role == Role.ORG_MANAGER:
         return True
     if actor.role != Role.POOL_MANAGER:
         return False
-    managed = {p.id for p in actor.managed_pools}
-    return bool(managed.intersection(await ancestry(pool)))
+    return bool({p.id for p in actor.managed_pools}.intersection(chain))
+
+
+async def manages_pool(actor: Member, pool: Pool) -> bool:
+    """Whether the actor manages the pool (see _manages); pools of other organizations never."""
+    if pool.organization_id != actor.organization_id:
+        return False
+    return _manages(actor, await ancestry(pool))
+
+
+async def managed_pool_ids(actor: Member, parents: dict[int, int | None]) -> set[int]:
+    """The same rule for a whole tree at once, given as {pool id: parent id} of the actor's organization."""
+    await actor.fetch_related("managed_pools")
+    return {pool_id for pool_id in parents if _manages(actor, pool_chain(pool_id, parents))}
 
 
 def require_org_manager(actor: Member) -> None:
