@@ -202,6 +202,7 @@ class Migration(migrations.Migration):
                 ('resource_type', fields.CharField(max_length=64)),
                 ('region', fields.CharField(default='', max_length=64)),
                 ('tags', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('details', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('owner', fields.ForeignKeyField('models.Member', source_field='owner_id', null=True, db_constraint=True, to_field='id', related_name='owned_resources', on_delete=OnDelete.SET_NULL)),
                 ('pool', fields.ForeignKeyField('models.Pool', source_field='pool_id', db_constraint=True, to_field='id', related_name='resources', on_delete=OnDelete.RESTRICT)),
                 ('first_seen', fields.DatetimeField(auto_now=False, auto_now_add=False)),

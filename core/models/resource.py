@@ -13,6 +13,7 @@ class Resource(Model):
     resource_type = fields.CharField(max_length=64)
     region = fields.CharField(max_length=64, default="")
     tags = fields.JSONField(default=dict)
+    details = fields.JSONField(default=dict)  # what discovery saw: state, type, attached...
     owner = fields.ForeignKeyField("models.Member", related_name="owned_resources", null=True, on_delete=fields.SET_NULL)
     pool = fields.ForeignKeyField("models.Pool", related_name="resources", on_delete=fields.RESTRICT)
     first_seen = fields.DatetimeField()

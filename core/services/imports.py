@@ -3,7 +3,8 @@
 The cloud is read first (nothing is written while waiting on it); the writes then commit whole or not at
 all, so a bad file or an outage leaves the previous figures as they were. A root account's billing also
 carries its connected linked accounts: their lines go to their own data sources, other accounts' lines
-are rejected (the linked-account rule).
+are rejected (the linked-account rule). A region that refused discovery (adapters name them in an optional
+`skipped_regions` attribute, region -> reason) is reported, and its known resources are left as they were.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class ImportSummary:
     files_unchanged: int = 0
     missing_columns: list[str] = field(default_factory=list)
     metric_points: int = 0
+    skipped_regions: dict[str, str] = field(default_factory=dict)  # region -> why discovery could not read it
 
     def __str__(self) -> str:
         lines = [f"Imported \"{self.data_source}\": {self.items_read} line items read, "
@@ -57,7 +59,20 @@ class ImportSummary:
         lines += [f"  {count} x {reason}" for reason, count in sorted(self.rejected.items())]
         if self.missing_columns:
             lines.append("Columns absent (left blank): " + ", ".join(self.missing_columns))
+        if self.skipped_regions:
+            lines.append("Regions skipped (their resources were left as they were):")
+            lines += [f"  {region}: {reason}" for region, reason in sorted(self.skipped_regions.items())]
         return "\n".join(lines)
+
+    def status(self) -> str:
+        """The one-line outcome kept on the data source."""
+        text = f"ok: {self.items_read} line items, {self.days} days, {self.total_cost.quantize(_CENT)}"
+        by_reason: dict[str, list[str]] = defaultdict(list)
+        for region, reason in sorted(self.skipped_regions.items()):
+            by_reason[reason].append(region)
+        for reason, regions in by_reason.items():
+            text += f"; regions skipped: {', '.join(regions)} ({reason})"
+        return text if len(text) <= 255 else text[:254] + "…"
 
 
 async def run_import(*, data_source_id: int, box: SecretBox, start: date | None = None,
@@ -89,22 +104,23 @@ async def _run(source: DataSource, box: SecretBox, start: date, now: datetime, p
     caps = adapter.capabilities
     progress(STEPS[0], 0, len(STEPS))
     found = await adapter.discover() if Capability.DISCOVER in caps else []
+    skipped = dict(getattr(adapter, "skipped_regions", {}))
     progress(STEPS[1], 1, len(STEPS))
     batch = await adapter.billing(start, now.date()) if Capability.BILLING in caps else None
     progress(STEPS[2], 2, len(STEPS))
     points = await _metrics(adapter, found, now) if Capability.METRICS in caps else []
     progress(STEPS[3], 3, len(STEPS))
-    summary = ImportSummary(data_source=source.name, currency=org.currency)
+    summary = ImportSummary(data_source=source.name, currency=org.currency, skipped_regions=skipped)
     async with transaction():
         counts = await upsert_resources(organization_id=org.id, data_source_id=source.id,
                                         items=[_discovered(r, now) for r in found])
         summary.resources_created, summary.resources_updated = counts.created, counts.updated
         if batch is not None:
-            await _save_billing(summary, source, batch, accounts, {r.cloud_resource_id for r in found})
+            seen = {r.cloud_resource_id for r in found} | await _kept(source.id, skipped)
+            await _save_billing(summary, source, batch, accounts, seen)
             await _remember_files(summary, source, batch, now)
         summary.metric_points = await _save_metrics(org.id, points)
-        status = f"ok: {summary.items_read} line items, {summary.days} days, {summary.total_cost.quantize(_CENT)}"
-        await DataSource.filter(id=source.id).update(last_import_at=now, last_import_status=status[:255])
+        await DataSource.filter(id=source.id).update(last_import_at=now, last_import_status=summary.status())
     progress("done", len(STEPS), len(STEPS))
     return summary
 
@@ -115,10 +131,18 @@ async def _connected_accounts(organization_id: int) -> dict[str, int]:
     return {s.config[ACCOUNT_ID]: s.id for s in sources if s.config.get(ACCOUNT_ID)}
 
 
+async def _kept(source_id: int, skipped: dict[str, str]) -> set[str]:
+    """The data source's resources in regions discovery skipped: billing must not mark them billing-only."""
+    if not skipped:
+        return set()
+    return set(await Resource.filter(data_source_id=source_id, region__in=list(skipped)
+                                     ).values_list("cloud_resource_id", flat=True))
+
+
 def _discovered(resource: DiscoveredResource, now: datetime) -> ResourceItem:
     return ResourceItem(cloud_resource_id=resource.cloud_resource_id, resource_type=resource.resource_type,
                         seen_at=now, name=resource.name, region=resource.region, tags=resource.tags,
-                        active=resource.active)
+                        active=resource.active, details=resource.details)
 
 
 async def _metrics(adapter, found: list[DiscoveredResource], now: datetime) -> list[MetricPoint]:
@@ -161,7 +185,8 @@ async def _save_billing(summary: ImportSummary, source: DataSource, batch: Billi
 
 
 async def _billing_only(organization_id: int, source_id: int, lines: list[ExpenseLine], discovered: set[str]) -> int:
-    """Create resources that billing names but discovery did not see; first and last billed day bound them."""
+    """Create or refresh resources that billing names but discovery did not see; the first and last billed
+    day bound them. Returns how many were created."""
     first: dict[str, ExpenseLine] = {}
     last: dict[str, ExpenseLine] = {}
     for line in lines:
@@ -171,17 +196,17 @@ async def _billing_only(organization_id: int, source_id: int, lines: list[Expens
             first[line.cloud_resource_id] = line
         if line.cloud_resource_id not in last or line.day > last[line.cloud_resource_id].day:
             last[line.cloud_resource_id] = line
-    known = await _resource_ids(organization_id, set(first))
-    created = (await upsert_resources(organization_id=organization_id, data_source_id=source_id,
-                                      items=[_billed(line) for cid, line in first.items() if cid not in known])).created
-    await upsert_resources(organization_id=organization_id, data_source_id=source_id,
-                           items=[_billed(line) for line in last.values()])
-    return created
+    items = [_billed(line, _midnight(first[cid].day)) for cid, line in last.items()]
+    return (await upsert_resources(organization_id=organization_id, data_source_id=source_id, items=items)).created
 
 
-def _billed(line: ExpenseLine) -> ResourceItem:
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), timezone.utc)
+
+
+def _billed(line: ExpenseLine, first_seen: datetime) -> ResourceItem:
     return ResourceItem(cloud_resource_id=line.cloud_resource_id, resource_type=line.resource_type or "other",
-                        seen_at=datetime.combine(line.day, time(), timezone.utc), name=line.name[:512],
+                        seen_at=_midnight(line.day), first_seen=first_seen, name=line.name[:512],
                         region=line.region[:64], tags=line.tags, active=False)
 
 

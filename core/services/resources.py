@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import json
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping, Sequence
-
-from tortoise.expressions import Subquery
 
 from core import validate
 from core.db import transaction
@@ -17,6 +16,7 @@ from core.permissions import load_actor, require_owner_or_manager, require_pool_
 from core.services.assignment import facts_of, load_assigner
 
 BATCH = 500
+_ARRAY_ROWS = 20_000  # expense rows per PostgreSQL statement
 _COST_PLACES = Decimal("0.000001")
 _COST_LIMIT = Decimal("1e14")
 
@@ -32,6 +32,8 @@ class ResourceItem:
     region: str = ""
     tags: Mapping[str, str] = field(default_factory=dict)
     active: bool = True
+    details: Mapping | None = None  # what the cloud says about it (state, type...); None keeps what is stored
+    first_seen: datetime | None = None  # an earlier sighting in the same batch (billing spans days); default seen_at
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,9 @@ class UpsertCounts:
 async def upsert_resources(*, organization_id: int, data_source_id: int | None,
                            items: Iterable[ResourceItem | Mapping]) -> UpsertCounts:
     """Create unknown resources (pool and owner from the assignment rules, else the data source's pool
-    and no owner) and refresh known ones (name, tags, region, active, last seen) keeping pool and owner.
-    Items are keyed by cloud resource id within the organization; an older observation only widens
-    first seen and does not overwrite newer values.
+    and no owner) and refresh known ones (name, tags, region, active, details, last seen) keeping pool and
+    owner. Items are keyed by cloud resource id within the organization; an older observation only widens
+    first seen and does not overwrite newer values; resources that nothing changed are not written.
 
     Raises: InvalidInput (an item), NotFound (data source).
     """
@@ -59,10 +61,8 @@ async def upsert_resources(*, organization_id: int, data_source_id: int | None,
             batch = ids[start:start + BATCH]
             found = await Resource.filter(organization_id=organization_id, cloud_resource_id__in=batch)
             existing.update((r.cloud_resource_id, r) for r in found)
-        for resource in existing.values():
-            _refresh(resource, cleaned[resource.cloud_resource_id])
-        await Resource.bulk_update(list(existing.values()), batch_size=BATCH,
-                                   fields=["name", "tags", "region", "active", "first_seen", "last_seen"])
+        changed = [r for r in existing.values() if _refresh(r, cleaned[r.cloud_resource_id])]
+        await Resource.bulk_update(changed, batch_size=BATCH, fields=list(_REFRESHED))
         assigner = await load_assigner(organization_id)
         new = [_new(organization_id, data_source_id, item, assigner)
                for cid, item in cleaned.items() if cid not in existing]
@@ -72,9 +72,12 @@ async def upsert_resources(*, organization_id: int, data_source_id: int | None,
 
 def _item(position: int, raw: ResourceItem | Mapping) -> ResourceItem:
     item = raw if isinstance(raw, ResourceItem) else ResourceItem(**raw)
-    seen_at = item.seen_at
+    seen_at, first_seen = item.seen_at, item.first_seen
     if not isinstance(seen_at, datetime) or seen_at.tzinfo is None:
         raise InvalidInput("resource_seen_at_invalid", position=position, value=seen_at)
+    if first_seen is not None and (not isinstance(first_seen, datetime) or first_seen.tzinfo is None
+                                   or first_seen > seen_at):
+        raise InvalidInput("resource_seen_at_invalid", position=position, value=first_seen)
     return ResourceItem(
         cloud_resource_id=validate.text(f"Item {position} cloud resource id", item.cloud_resource_id,
                                         max_length=512),
@@ -82,23 +85,42 @@ def _item(position: int, raw: ResourceItem | Mapping) -> ResourceItem:
         name=validate.text(f"Item {position} name", item.name, max_length=512, required=False),
         region=validate.text(f"Item {position} region", item.region, max_length=64, required=False),
         tags={str(k): str(v) for k, v in (item.tags or {}).items()},
-        seen_at=seen_at, active=bool(item.active))
+        seen_at=seen_at, active=bool(item.active), details=_details(position, item.details),
+        first_seen=first_seen or seen_at)
 
 
-def _refresh(resource: Resource, item: ResourceItem) -> None:
-    resource.first_seen = min(resource.first_seen, item.seen_at)
+def _details(position: int, details: Mapping | None) -> dict | None:
+    """A copy of the details as stored (JSON), or None to keep the stored ones."""
+    if details is None:
+        return None
+    try:
+        return json.loads(json.dumps(dict(details), allow_nan=False))
+    except (TypeError, ValueError):
+        raise InvalidInput("datasource_field_invalid", field=f"Item {position} details", value=details) from None
+
+
+_REFRESHED = ("name", "tags", "region", "active", "details", "first_seen", "last_seen")
+
+
+def _refresh(resource: Resource, item: ResourceItem) -> bool:
+    """Apply a newer observation (an older one only widens first seen); True when a stored field changed."""
+    before = [getattr(resource, name) for name in _REFRESHED]
+    resource.first_seen = min(resource.first_seen, item.first_seen)
     if item.seen_at >= resource.last_seen:
         resource.name, resource.tags, resource.region = item.name, dict(item.tags), item.region
         resource.active, resource.last_seen = item.active, item.seen_at
+        if item.details is not None:
+            resource.details = dict(item.details)
+    return before != [getattr(resource, name) for name in _REFRESHED]
 
 
 def _new(organization_id: int, data_source_id: int | None, item: ResourceItem, assigner) -> Resource:
-    values = asdict(item)
-    values.update(data_source_id=data_source_id, tags=dict(item.tags))
+    values = {"cloud_resource_id": item.cloud_resource_id, "resource_type": item.resource_type, "name": item.name,
+              "region": item.region, "tags": dict(item.tags), "active": item.active,
+              "details": dict(item.details or {}), "data_source_id": data_source_id}
     pool_id, owner_id = assigner.target(facts_of(values)) or (assigner.fallback_pool(data_source_id), None)
-    seen_at = values.pop("seen_at")
     return Resource(organization_id=organization_id, pool_id=pool_id, owner_id=owner_id,
-                    first_seen=seen_at, last_seen=seen_at, **values)
+                    first_seen=item.first_seen, last_seen=item.seen_at, **values)
 
 
 async def upsert_expenses(*, rows: Iterable[tuple[int, date, object]]) -> int:
@@ -115,8 +137,9 @@ async def upsert_expenses(*, rows: Iterable[tuple[int, date, object]]) -> int:
 
 async def replace_expenses(*, start_day: date, end_day: date, rows: Iterable[tuple[int, date, object]],
                            resource_ids: Sequence[int] | None = None, data_source_id: int | None = None) -> int:
-    """Delete the expenses of the resources (or of a data source's resources) from start_day to end_day
-    inclusive and write rows instead; every row must fall in that scope. Returns rows written.
+    """Make the expenses of the resources (or of a data source's resources) from start_day to end_day
+    inclusive exactly `rows`: others in that range are deleted, rows whose cost did not change are left
+    unwritten. Every row must fall in that scope. Returns the number of rows now in place.
 
     Raises: InvalidInput (scope, range, a row outside it, day or cost), NotFound (resource).
     """
@@ -135,14 +158,43 @@ async def replace_expenses(*, start_day: date, end_day: date, rows: Iterable[tup
         stray = next((rid for rid, _ in cleaned if rid not in scope), None)
         if stray is not None:
             raise InvalidInput("expense_resource_outside_scope", resource_id=stray)
-        days = Expense.filter(day__gte=start_day, day__lte=end_day)
-        if data_source_id is not None:
-            of_source = Subquery(Resource.filter(data_source_id=data_source_id).values("id"))
-            await days.filter(resource_id__in=of_source).delete()
-        for start in range(0, len(resource_ids or []), BATCH):
-            await days.filter(resource_id__in=list(resource_ids[start:start + BATCH])).delete()
-        await _write_expenses(cleaned)
+        stored = await _stored_costs(start_day, end_day, resource_ids, data_source_id)
+        stale = [expense_id for key, (expense_id, _) in stored.items() if key not in cleaned]
+        for start in range(0, len(stale), BATCH):
+            await Expense.filter(id__in=stale[start:start + BATCH]).delete()
+        await _write_expenses({key: cost for key, cost in cleaned.items()
+                               if key not in stored or stored[key][1] != cost})
     return len(cleaned)
+
+
+async def _stored_costs(start_day: date, end_day: date, resource_ids: Sequence[int] | None,
+                        data_source_id: int | None) -> dict[tuple[int, date], tuple[int, Decimal]]:
+    """(resource id, day) -> (expense id, cost) stored in the range and scope; read raw, as the rows are many."""
+    conn = Expense._meta.db
+    postgres = conn.capabilities.dialect == "postgres"
+    days = [start_day, end_day] if postgres else [start_day.isoformat(), end_day.isoformat()]
+    if data_source_id is not None:
+        scopes = [(f"SELECT id FROM {Resource._meta.db_table} WHERE data_source_id = ?", [data_source_id])]
+    else:
+        chunks = [list(resource_ids[start:start + BATCH]) for start in range(0, len(resource_ids), BATCH)]
+        scopes = [(", ".join("?" * len(chunk)), chunk) for chunk in chunks]
+    stored = {}
+    for inner, params in scopes:
+        sql = (f"SELECT id, resource_id, day, cost FROM {Expense._meta.db_table} "
+               f"WHERE day >= ? AND day <= ? AND resource_id IN ({inner})")
+        _, rows = await conn.execute_query(_numbered(sql) if postgres else sql, days + params)
+        if postgres:  # dates and decimals already
+            stored.update(((resource_id, day), (expense_id, cost)) for expense_id, resource_id, day, cost in rows)
+        else:  # ISO day and decimal text
+            stored.update(((resource_id, date.fromisoformat(day)), (expense_id, Decimal(cost)))
+                          for expense_id, resource_id, day, cost in rows)
+    return stored
+
+
+def _numbered(sql: str) -> str:
+    """? placeholders as PostgreSQL's $1, $2..."""
+    parts = sql.split("?")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)) + parts[-1]
 
 
 def _expense_rows(rows: Iterable[tuple[int, date, object]]) -> dict[tuple[int, date], Decimal]:
@@ -173,8 +225,20 @@ async def _require_resources(ids: set[int]) -> dict[int, int | None]:
 
 
 async def _write_expenses(cleaned: dict[tuple[int, date], Decimal]) -> None:
-    objects = [Expense(resource_id=rid, day=day, cost=cost) for (rid, day), cost in cleaned.items()]
-    await Expense.bulk_create(objects, batch_size=BATCH, on_conflict=["resource_id", "day"], update_fields=["cost"])
+    """Upsert keyed by (resource, day) straight through the transaction's connection, no model objects:
+    PostgreSQL takes the rows as three arrays in one statement per chunk, SQLite one executemany."""
+    conn = Expense._meta.db  # the current transaction's connection
+    keyed = "ON CONFLICT (resource_id, day) DO UPDATE SET cost = excluded.cost"
+    table = Expense._meta.db_table
+    if conn.capabilities.dialect == "postgres":
+        rows = [(rid, day, cost) for (rid, day), cost in cleaned.items()]
+        sql = (f"INSERT INTO {table} (resource_id, day, cost) "
+               f"SELECT * FROM unnest($1::int[], $2::date[], $3::numeric[]) {keyed}")
+        for start in range(0, len(rows), _ARRAY_ROWS):
+            await conn.execute_query(sql, [list(column) for column in zip(*rows[start:start + _ARRAY_ROWS])])
+    elif cleaned:  # stored as Tortoise stores them on SQLite: ISO day, decimal text
+        rows = [(rid, day.isoformat(), str(cost)) for (rid, day), cost in cleaned.items()]
+        await conn.execute_many(f"INSERT INTO {table} (resource_id, day, cost) VALUES (?, ?, ?) {keyed}", rows)
 
 
 async def set_resource_owner_pool(*, actor_id: int, resource_id: int, pool_id: int | None = None,

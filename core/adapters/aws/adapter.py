@@ -21,6 +21,7 @@ class AwsAdapter:
         self.capabilities = _ALL if settings.root else _ALL - {Capability.BILLING}
         self.session = AwsSession(settings)
         self._account: str | None = None
+        self.skipped_regions: dict[str, str] = {}  # region -> why the last discover() could not read it
 
     async def validate(self) -> AccountInfo:
         """Keys via STS, EC2 read access, and for a root account read access to the export bucket."""
@@ -38,7 +39,9 @@ class AwsAdapter:
         return identity
 
     async def discover(self) -> list[DiscoveredResource]:
-        return await discovery.discover(self.session)
+        """Resources of every region that answered; the others are left in skipped_regions with the reason."""
+        found, self.skipped_regions = await discovery.discover(self.session)
+        return found
 
     async def billing(self, start: date, end: date) -> BillingBatch:
         """Raises: InvalidInput (billing_not_available) for a linked account: its billing comes via the root."""

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from core.adapters.aws.session import HOME_REGION, AwsSession, off_loop, pages, request
 from core.adapters.base import DiscoveredResource
+from core.errors import CoreError
+
+log = logging.getLogger(__name__)
 
 _GONE_STATES = {"terminated", "shutting-down"}
 
@@ -20,12 +24,30 @@ def enabled_regions(session: AwsSession) -> list[str]:
     return sorted(r["RegionName"] for r in answer["Regions"])
 
 
-async def discover(session: AwsSession) -> list[DiscoveredResource]:
-    """Everything in every enabled region, regions side by side in worker threads."""
+async def discover(session: AwsSession) -> tuple[list[DiscoveredResource], dict[str, str]]:
+    """Everything in every enabled region, regions side by side in worker threads, and the regions skipped
+    because they refused (an organization policy denying one region, a region the keys cannot use, an
+    outage there): region -> the reason.
+
+    Raises: the first region's CoreError when every region refuses; the CoreError of listing S3 buckets.
+    """
     regions = await off_loop(enabled_regions, session)
-    found = await asyncio.gather(*(off_loop(_region, session, region) for region in regions),
-                                 off_loop(_buckets, session))
-    return [resource for batch in found for resource in batch]
+    *per_region, buckets = await asyncio.gather(*(_region_or_refusal(session, region) for region in regions),
+                                                off_loop(_buckets, session))
+    refused = {region: batch for region, batch in zip(regions, per_region) if isinstance(batch, CoreError)}
+    if regions and len(refused) == len(regions):
+        raise refused[regions[0]]
+    for region, error in refused.items():
+        log.warning("AWS discovery skipped region %s: %s", region, error)
+    found = [resource for batch in per_region if not isinstance(batch, CoreError) for resource in batch]
+    return found + buckets, {region: str(error) for region, error in refused.items()}
+
+
+async def _region_or_refusal(session: AwsSession, region: str) -> list[DiscoveredResource] | CoreError:
+    try:
+        return await off_loop(_region, session, region)
+    except CoreError as error:
+        return error
 
 
 def _region(session: AwsSession, region: str) -> list[DiscoveredResource]:
