@@ -1,4 +1,5 @@
-"""Hourly: import every data source (discovery, billing, metrics), then evaluate the pool alerts it may move.
+"""Hourly: import every data source (discovery, billing, metrics) of the real organizations (not the sample one
+`cloudtuner demo` loads), then evaluate the pool alerts it may move.
 
 A failed import is recorded on the data source and told to the org managers once per run of failures.
 """
@@ -22,7 +23,7 @@ async def run(window: Window, deps: Deps) -> str:
         raise InvalidInput("job_needs_adapters")
     imported = failed = 0
     organizations = set()
-    for source in await DataSource.all().order_by("id"):
+    for source in await DataSource.filter(organization__is_demo=False).order_by("id"):  # sample data is never imported
         try:
             await run_import(data_source_id=source.id, box=deps.box, now=window.now)
         except CoreError as exc:

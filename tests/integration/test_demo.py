@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from core.crypto import SecretBox
 from core.errors import Conflict
 from core.models import Alert, Expense, Organization, PowerSchedule, Resource
 from core.queries.costs import pool_summary, pool_tree
@@ -12,7 +13,9 @@ from core.rules.assignment import validate_conditions
 from core.rules.bookings import EnvStatus
 from core.services import constraints, environments
 from core.services.demo import DEMO_NAME, load_demo
-from core.models import AssignmentRule
+from core.models import AssignmentRule, OutboxMessage
+from jobs.runner import Deps, run_job
+from jobs.scheduler import JOBS
 
 NOW = datetime(2026, 11, 18, 10, 30, tzinfo=timezone.utc)  # a Wednesday
 
@@ -64,3 +67,10 @@ async def test_demo_loads_once(db):
         await load_demo(now=NOW)
     assert err.value.code == "demo_exists"
     assert await Organization.all().count() == 1
+
+
+async def test_the_hourly_import_leaves_the_sample_data_sources_alone(db):
+    await load_demo(now=NOW)
+    result = await run_job(JOBS["data_sources"], Deps(box=SecretBox("k" * 40)), now=NOW)
+    assert result == "0 data source(s) imported, 0 failed, 0 alert(s) fired"
+    assert await OutboxMessage.all().count() == 0
