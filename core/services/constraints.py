@@ -54,10 +54,7 @@ async def set_pool_policy(*, actor_id: int, pool_id: int, kind: str, value: obje
 
     Raises: NotFound (pool), PermissionDenied (not a manager of the pool), InvalidInput (kind, value).
     """
-    actor = await load_actor(actor_id)
-    pool = await lookup.pool(pool_id, actor.organization_id)
-    await require_pool_manager(actor, pool)
-    kind = validate.choice("Constraint", kind, ConstraintKind)
+    pool, kind = await _managed_pool(actor_id, pool_id, kind)
     value = rules.policy_value(kind, value)
     async with transaction():
         policy, _ = await PoolPolicy.update_or_create(pool=pool, kind=kind, defaults={"value": value})
@@ -69,10 +66,7 @@ async def set_pool_policy_active(*, actor_id: int, pool_id: int, kind: str, acti
 
     Raises: NotFound (pool, policy), PermissionDenied (not a manager of the pool), InvalidInput (kind).
     """
-    actor = await load_actor(actor_id)
-    pool = await lookup.pool(pool_id, actor.organization_id)
-    await require_pool_manager(actor, pool)
-    kind = validate.choice("Constraint", kind, ConstraintKind)
+    pool, kind = await _managed_pool(actor_id, pool_id, kind)
     async with transaction():
         policy = await PoolPolicy.select_for_update().get_or_none(pool_id=pool.id, kind=kind)
         if policy is None:
@@ -87,10 +81,7 @@ async def delete_pool_policy(*, actor_id: int, pool_id: int, kind: str) -> None:
 
     Raises: NotFound (pool, policy), PermissionDenied (not a manager of the pool), InvalidInput (kind).
     """
-    actor = await load_actor(actor_id)
-    pool = await lookup.pool(pool_id, actor.organization_id)
-    await require_pool_manager(actor, pool)
-    kind = validate.choice("Constraint", kind, ConstraintKind)
+    pool, kind = await _managed_pool(actor_id, pool_id, kind)
     async with transaction():
         if not await PoolPolicy.filter(pool_id=pool.id, kind=kind).delete():
             raise NotFound("pool_policy_not_found", pool=pool.name, kind=kind.value)
@@ -239,3 +230,11 @@ async def _costs(now: datetime, **filters: object) -> dict[int, _Costs]:
 def _decimal(value: object) -> Decimal:
     """SQLite sums come back as float; keep storage precision (6 decimals)."""
     return Decimal(str(value or 0)).quantize(MICRO)
+
+
+async def _managed_pool(actor_id: int, pool_id: int, kind: str) -> tuple[Pool, ConstraintKind]:
+    """The pool the actor manages and the constraint kind a pool-policy service acts on."""
+    actor = await load_actor(actor_id)
+    pool = await lookup.pool(pool_id, actor.organization_id)
+    await require_pool_manager(actor, pool)
+    return pool, validate.choice("Constraint", kind, ConstraintKind)
