@@ -15,9 +15,10 @@ from typing import Iterable
 from core import validate
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
-from core.models import Alert, AlertBasis, Member, Pool, ThresholdType
+from core.models import Alert, AlertBasis, Member, ThresholdType
 from core.permissions import load_actor, require_pool_manager
 from core.rules import alerts as rules
+from core.services import lookup
 
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{8,11}$")
 
@@ -54,9 +55,7 @@ async def create_alert(*, actor_id: int, pool_id: int, based_on: str, threshold:
     if not channel_ids and not member_ids:
         raise InvalidInput("alert_needs_target")
     async with transaction():
-        pool = await Pool.get_or_none(id=pool_id, organization_id=actor.organization_id)
-        if pool is None:
-            raise NotFound("pool_not_found", pool_id=pool_id)
+        pool = await lookup.pool(pool_id, actor.organization_id)
         await require_pool_manager(actor, pool)
         if kind == ThresholdType.PERCENTAGE and pool.monthly_limit <= 0:
             raise InvalidInput("percentage_alert_needs_limit", pool=pool.name)

@@ -22,6 +22,7 @@ from core.models import Booking, Member
 from core.permissions import load_actor
 from core.rules import bookings as rules
 from core.services.environments import load_environment, manages_environment
+from core.services import lookup
 
 OVERLAP_CONSTRAINT = "booking_no_overlap"
 NOTE_MAX = 1000
@@ -166,10 +167,7 @@ async def _booking(booking_id: int, organization_id: int) -> Booking:
 async def _member(actor: Member, member_id: int | None) -> Member:
     if member_id is None or member_id == actor.id:
         return actor
-    member = await Member.get_or_none(id=member_id, organization_id=actor.organization_id)
-    if member is None:
-        raise NotFound("member_not_found", member_id=member_id)
-    return member
+    return await lookup.member(member_id, actor.organization_id)
 
 
 async def _require_holder_or_manager(actor: Member, booking: Booking) -> None:

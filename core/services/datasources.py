@@ -16,6 +16,7 @@ from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import DataSource, DataSourceKind, Member, Organization, Pool, Role
 from core.permissions import load_actor, require_org_manager
+from core.services import lookup
 
 ACCOUNT_ID = "account_id"  # config key holding the cloud account the keys belong to
 
@@ -151,10 +152,7 @@ async def _source(actor: Member, data_source_id: int) -> DataSource:
 async def _pool(actor: Member, pool_id: int | None) -> Pool:
     if pool_id is None:
         return await Pool.get(organization_id=actor.organization_id, parent_id=None)
-    pool = await Pool.get_or_none(id=pool_id, organization_id=actor.organization_id)
-    if pool is None:
-        raise NotFound("pool_not_found", pool_id=pool_id)
-    return pool
+    return await lookup.pool(pool_id, actor.organization_id)
 
 
 async def _refuse_name(organization_id: int, name: str) -> None:

@@ -18,10 +18,11 @@ from core import validate
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import Booking, Member, Pool, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
-from core.permissions import load_actor, manages_pool
+from core.models import Booking, Member, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
+from core.permissions import load_actor, manages_pool, require_pool_manager
 from core.rules import bookings as rules
 from core.rules.bookings import EnvStatus
+from core.services import lookup
 
 SHAREABLE_TYPES = ("instance", "cluster", "k8s_cluster")
 MAX_PROPERTIES = 50
@@ -99,11 +100,8 @@ async def create_environment(*, actor_id: int, pool_id: int, name: str, resource
     values = _form(name, description, properties, ssh_only, max_booking_minutes)
     resource_type = validate.text("Resource type", resource_type, max_length=64)
     async with transaction():
-        pool = await Pool.get_or_none(id=pool_id, organization_id=actor.organization_id)
-        if pool is None:
-            raise NotFound("pool_not_found", pool_id=pool_id)
-        if not await manages_pool(actor, pool):
-            raise PermissionDenied("not_pool_manager", pool=pool.name)
+        pool = await lookup.pool(pool_id, actor.organization_id)
+        await require_pool_manager(actor, pool)
         await _refuse_taken_name(actor.organization_id, values["name"], None)
         schedule = await _schedule(power_schedule_id, actor.organization_id)
         return await SharedEnvironment.create(organization_id=actor.organization_id, pool=pool,

@@ -11,9 +11,10 @@ from typing import Iterable, Mapping, Sequence
 from core import validate
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
-from core.models import DataSource, Expense, Member, Pool, Resource, SharedEnvironment
+from core.models import DataSource, Expense, Member, Resource, SharedEnvironment
 from core.permissions import load_actor, require_owner_or_manager, require_pool_manager
 from core.services.assignment import facts_of, load_assigner
+from core.services import lookup
 
 BATCH = 500
 _ARRAY_ROWS = 20_000  # expense rows per PostgreSQL statement
@@ -253,13 +254,9 @@ async def set_resource_owner_pool(*, actor_id: int, resource_id: int, pool_id: i
     org_id = actor.organization_id
     if pool_id is None and owner_id is None:
         raise InvalidInput("resource_change_empty")
-    resource = await Resource.get_or_none(id=resource_id, organization_id=org_id)
-    if resource is None:
-        raise NotFound("resource_not_found", resource_id=resource_id)
+    resource = await lookup.resource(resource_id, org_id)
     await require_owner_or_manager(actor, resource)
-    target = await Pool.get_or_none(id=pool_id if pool_id is not None else resource.pool_id, organization_id=org_id)
-    if target is None:
-        raise NotFound("pool_not_found", pool_id=pool_id)
+    target = await lookup.pool(pool_id if pool_id is not None else resource.pool_id, org_id)
     await require_pool_manager(actor, target)
     if owner_id is not None and not await Member.exists(id=owner_id, organization_id=org_id):
         raise NotFound("member_not_found", member_id=owner_id)

@@ -16,6 +16,7 @@ from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Member, Organization, Role, SlackLinkCode, SlackUser, SlackUserLink, SlackWorkspace
 from core.permissions import load_actor, require_org_manager
+from core.services import lookup
 
 LINK_CODE_LIFETIME = timedelta(hours=24)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -134,9 +135,7 @@ async def issue_link_code(*, actor_id: int, member_id: int | None = None, email:
         if member is None:
             raise NotFound("link_code_no_member", email=email.strip())
     else:
-        member = await Member.get_or_none(id=member_id, organization_id=actor.organization_id)
-        if member is None:
-            raise NotFound("member_not_found", member_id=member_id)
+        member = await lookup.member(member_id, actor.organization_id)
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     async with transaction():
         await SlackLinkCode.create(code_hash=_hash(code), member=member, created_by=actor,
