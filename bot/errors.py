@@ -21,21 +21,12 @@ from core.errors import CoreError
 
 log = logging.getLogger("cloudtuner.bot")
 
-FIELD_OF = {  # error code -> the inputs it may be about, in the order to try
-    "slack_end_and_duration": (ids.DURATION,), "slack_duration_invalid": (ids.DURATION,),
-    "booking_ends_before_start": (ids.END_DATE,), "booking_too_long": (ids.END_DATE,),
-    "booking_open_ended_not_allowed": (ids.END_DATE,), "booking_in_past": (ids.START_DATE,),
-    "booking_overlaps": (ids.START_DATE,), "booking_time_without_zone": (ids.START_DATE,),
-    "ttl_in_past": (ids.TTL_DATE,), "ttl_not_a_time": (ids.TTL_DATE,),
-    "not_a_whole_number": (ids.LIMIT, ids.THRESHOLD), "value_out_of_range": (ids.LIMIT, ids.THRESHOLD),
-    "not_an_amount": (ids.THRESHOLD,), "threshold_not_positive": (ids.THRESHOLD,),
-    "percentage_alert_needs_limit": (ids.THRESHOLD_TYPE,), "alert_needs_target": (ids.CHANNEL,),
-    "invalid_slack_channel": (ids.CHANNEL,), "pool_not_found": (ids.POOL,), "not_pool_manager": (ids.POOL,),
-    "booking_for_others_needs_manager": (ids.FOR_USER,), "slack_person_not_a_member": (ids.FOR_USER,),
-    "member_not_found": (ids.FOR_USER,), "extend_not_later": (ids.END_DATE,),
-    "waitlist_duration_required": (ids.DURATION,),
+INPUT_OF = {  # the argument key an error names (core.messages.fields) -> the modal input that takes it
+    "starts_at": ids.START_DATE, "ends_at": ids.END_DATE, "duration": ids.DURATION,
+    "duration_minutes": ids.DURATION, "note": ids.NOTE, "member_id": ids.FOR_USER, "until": ids.TTL_DATE,
+    "amount": ids.LIMIT, "pool_id": ids.POOL, "based_on": ids.BASED_ON, "threshold": ids.THRESHOLD,
+    "threshold_type": ids.THRESHOLD_TYPE, "channels": ids.CHANNEL,
 }
-TIME_FIELDS = {"Start": ids.START_TIME, "End": ids.END_TIME, "TTL": ids.TTL_TIME}
 
 
 def describe(error: Exception) -> str:
@@ -48,14 +39,11 @@ def describe(error: Exception) -> str:
 
 
 def field_for(error: Exception, view: dict) -> str:
-    """The input block an error is about, else the modal's first input."""
+    """The input block taking the argument an error names, else the modal's first input."""
     inputs = [b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"]
-    if isinstance(error, CoreError):
-        time_field = TIME_FIELDS.get(error.params.get("field")) if error.code == "slack_time_incomplete" else None
-        wanted = (time_field,) if time_field else FIELD_OF.get(error.code, ())
-        found = next((block for block in wanted if block in inputs), None)
-        if found is not None:
-            return found
+    wanted = INPUT_OF.get(error.params.get("field")) if isinstance(error, CoreError) else None
+    if wanted in inputs:
+        return wanted
     return inputs[0] if inputs else ""
 
 

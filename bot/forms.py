@@ -47,26 +47,26 @@ def local_moment(day: object, clock: object, zone: str, *, field: str) -> dateti
 
 def booking_window(values: dict[str, object], zone: str, now: datetime) -> tuple[datetime, datetime | None]:
     """Start (empty = now) and end (an end time, or start + a duration, or None = open-ended)."""
-    starts = local_moment(values.get(ids.START_DATE), values.get(ids.START_TIME), zone, field="Start") or now
-    ends = local_moment(values.get(ids.END_DATE), values.get(ids.END_TIME), zone, field="End")
+    starts = local_moment(values.get(ids.START_DATE), values.get(ids.START_TIME), zone, field="starts_at") or now
+    ends = local_moment(values.get(ids.END_DATE), values.get(ids.END_TIME), zone, field="ends_at")
     duration = values.get(ids.DURATION)
     if duration:
         if ends is not None:
-            raise InvalidInput("slack_end_and_duration")
+            raise InvalidInput("slack_end_and_duration", field="duration")
         if duration not in DURATIONS:
-            raise InvalidInput("slack_duration_invalid", value=duration)
+            raise InvalidInput("slack_duration_invalid", field="duration", value=duration)
         ends = starts + DURATIONS[duration]
     return starts, ends
 
 
 def custom_ttl(values: dict[str, object], zone: str) -> datetime:
     """The TTL picked in the custom TTL modal, in UTC."""
-    return _required_moment(values, ids.TTL_DATE, ids.TTL_TIME, zone, field="TTL")
+    return _required_moment(values, ids.TTL_DATE, ids.TTL_TIME, zone, field="until")
 
 
 def custom_end(values: dict[str, object], zone: str) -> datetime:
     """The new end picked in the Extend modal, in UTC."""
-    return _required_moment(values, ids.END_DATE, ids.END_TIME, zone, field="End")
+    return _required_moment(values, ids.END_DATE, ids.END_TIME, zone, field="ends_at")
 
 
 def _required_moment(values: dict[str, object], day: str, clock: str, zone: str, *, field: str) -> datetime:

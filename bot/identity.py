@@ -59,7 +59,7 @@ async def member_of(context: AsyncBoltContext, client: AsyncWebClient, slack_use
     if email and user.get("is_email_confirmed"):
         member = await Member.get_or_none(organization_id=organization_id, email=email.strip().lower())
     if member is None:
-        raise NotFound("slack_person_not_a_member", person=user.get("real_name") or user.get("name") or slack_user_id)
+        raise NotFound("slack_person_not_a_member", field="member_id", person=user.get("real_name") or user.get("name") or slack_user_id)
     return member
 
 

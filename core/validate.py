@@ -1,4 +1,8 @@
-"""Small input checks shared by services; each raises InvalidInput with a code that says what to fix."""
+"""Small input checks shared by services; each raises InvalidInput with a code that says what to fix.
+
+`field` is the key of the argument checked (its label comes from core.messages.fields); `about` adds the
+params a nested input's label names (its `position`, ...).
+"""
 
 from __future__ import annotations
 
@@ -12,24 +16,24 @@ from core.errors import InvalidInput
 E = TypeVar("E", bound=Enum)
 
 
-def text(field: str, value: str | None, *, max_length: int = 255, required: bool = True) -> str:
+def text(field: str, value: str | None, *, max_length: int = 255, required: bool = True, **about: object) -> str:
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise InvalidInput("blank_value", field=field)
+        raise InvalidInput("blank_value", field=field, **about)
     if len(cleaned) > max_length:
-        raise InvalidInput("value_too_long", field=field, max=max_length)
+        raise InvalidInput("value_too_long", field=field, max=max_length, **about)
     return cleaned
 
 
-def whole_number(field: str, value: object, *, minimum: int, maximum: int) -> int:
+def whole_number(field: str, value: object, *, minimum: int, maximum: int, **about: object) -> int:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise InvalidInput("not_a_whole_number", field=field, value=value) from None
+        raise InvalidInput("not_a_whole_number", field=field, value=value, **about) from None
     if number != number.to_integral_value():
-        raise InvalidInput("not_a_whole_number", field=field, value=value)
+        raise InvalidInput("not_a_whole_number", field=field, value=value, **about)
     if not minimum <= number <= maximum:
-        raise InvalidInput("value_out_of_range", field=field, min=minimum, max=maximum, value=value)
+        raise InvalidInput("value_out_of_range", field=field, min=minimum, max=maximum, value=value, **about)
     return int(number)
 
 
@@ -52,9 +56,9 @@ def choice(field: str, value: object, enum: type[E]) -> E:
         raise InvalidInput("not_in_choices", field=field, value=value, choices=choices) from None
 
 
-def timezone_name(value: str) -> str:
+def timezone_name(field: str, value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("invalid_timezone", value=value) from None
+        raise InvalidInput("invalid_timezone", field=field, value=value) from None
     return value

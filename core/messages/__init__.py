@@ -6,6 +6,7 @@ Each feature keeps its texts in its own module; CATALOG merges them and refuses 
 from __future__ import annotations
 
 from core.messages import alerts, cloud, common, constraints, datasources, demo, envs, jobs, orgs, pools, resources, schedules, slack
+from core.messages.fields import label
 
 _PARTS = (common, orgs, pools, resources, constraints, envs, schedules, alerts, demo, cloud, slack, jobs, datasources)
 
@@ -24,10 +25,12 @@ CATALOG: dict[str, str] = _merge()
 
 
 def render(code: str, **params: object) -> str:
-    """The English text for a code; unknown codes and missing params never raise."""
+    """The English text for a code, "{field}" read as the input's label; unknown codes and missing params never raise."""
     template = CATALOG.get(code)
     if template is None:
         return code.replace("_", " ")
+    if "field" in params:
+        params = {**params, "field": label(params["field"], params)}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

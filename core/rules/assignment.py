@@ -64,7 +64,7 @@ R = TypeVar("R", bound=RuleLike)
 def validate_conditions(conditions: object) -> list[dict]:
     """Clean conditions ({"type", "key"?, "value"?}); raises InvalidInput saying what to fix."""
     if not isinstance(conditions, (list, tuple)) or not conditions:
-        raise InvalidInput("conditions_empty")
+        raise InvalidInput("conditions_empty", field="conditions")
     return [_condition(position, raw) for position, raw in enumerate(conditions, start=1)]
 
 
@@ -74,15 +74,15 @@ def _condition(position: int, raw: object) -> dict:
     try:
         kind = ConditionType(raw.get("type"))
     except ValueError:
-        raise InvalidInput("unknown_condition_type", position=position, value=raw.get("type", ""),
+        raise InvalidInput("unknown_condition_type", field="conditions", position=position, value=raw.get("type", ""),
                            choices=choices) from None
     cleaned: dict = {"type": kind.value}
     if kind in _NEEDS_KEY:
         cleaned["key"] = _text(position, kind, "key", raw.get("key"))
     if kind == ConditionType.SOURCE_IS:
         source = _present(position, kind, "value", raw.get("value"))
-        cleaned["value"] = validate.whole_number(f"Condition {position} (source_is) value", source,
-                                                 minimum=1, maximum=2**31 - 1)
+        cleaned["value"] = validate.whole_number("conditions.value", source, minimum=1, maximum=2**31 - 1,
+                                                 position=position, type=kind.value)
     elif kind not in _NO_VALUE:
         cleaned["value"] = _text(position, kind, "value", raw.get("value"))
     return cleaned
@@ -90,14 +90,15 @@ def _condition(position: int, raw: object) -> dict:
 
 def _present(position: int, kind: ConditionType, part: str, value: object) -> object:
     if value is None or not str(value).strip():
-        raise InvalidInput("condition_part_missing", position=position, type=kind.value, part=part)
+        raise InvalidInput("condition_part_missing", field=f"conditions.{part}", position=position, type=kind.value, part=part)
     return value
 
 
 def _text(position: int, kind: ConditionType, part: str, value: object) -> str:
     text = str(_present(position, kind, part, value)).strip()
     if len(text) > MAX_VALUE_LENGTH:
-        raise InvalidInput("value_too_long", field=f"Condition {position} ({kind.value}) {part}", max=MAX_VALUE_LENGTH)
+        raise InvalidInput("value_too_long", field=f"conditions.{part}", position=position, type=kind.value,
+                           max=MAX_VALUE_LENGTH)
     return text
 
 

@@ -72,13 +72,13 @@ def starts_in_past(starts_at: datetime, now: datetime) -> bool:
 def check_range(starts_at: datetime, ends_at: datetime | None, *, max_minutes: int | None) -> None:
     """Refuse an empty or reversed range, and one longer than the environment's maximum (if any)."""
     if ends_at is not None and ends_at <= starts_at:
-        raise InvalidInput("booking_ends_before_start", starts=show(starts_at), ends=show(ends_at))
+        raise InvalidInput("booking_ends_before_start", field="ends_at", starts=show(starts_at), ends=show(ends_at))
     if max_minutes is None:
         return
     if ends_at is None:
-        raise InvalidInput("booking_open_ended_not_allowed", max_minutes=max_minutes)
+        raise InvalidInput("booking_open_ended_not_allowed", field="ends_at", max_minutes=max_minutes)
     if ends_at - starts_at > timedelta(minutes=max_minutes):
-        raise InvalidInput("booking_too_long", max_minutes=max_minutes)
+        raise InvalidInput("booking_too_long", field="ends_at", max_minutes=max_minutes)
 
 
 def current_and_next(spans: Iterable[S], now: datetime) -> tuple[S | None, S | None]:

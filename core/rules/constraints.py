@@ -20,11 +20,6 @@ from core.models.enums import ConstraintKind
 TTL_HOURS_MIN, TTL_HOURS_MAX = 1, 720
 LIMIT_MAX = 1_000_000_000
 LIMIT_KINDS = (ConstraintKind.DAILY_EXPENSE_LIMIT, ConstraintKind.TOTAL_EXPENSE_LIMIT)
-LABELS = {
-    ConstraintKind.TTL: "TTL in hours",
-    ConstraintKind.DAILY_EXPENSE_LIMIT: "Daily expense limit",
-    ConstraintKind.TOTAL_EXPENSE_LIMIT: "Total expense limit",
-}
 RESOURCE = "resource"
 
 
@@ -69,28 +64,28 @@ class Violation:
 def policy_value(kind: ConstraintKind, value: object) -> int:
     """A pool policy value: TTL hours 1..720, limits whole units 0..LIMIT_MAX."""
     low, high = (TTL_HOURS_MIN, TTL_HOURS_MAX) if kind == ConstraintKind.TTL else (0, LIMIT_MAX)
-    return validate.whole_number(LABELS[kind], value, minimum=low, maximum=high)
+    return validate.whole_number("value", value, minimum=low, maximum=high)
 
 
 def limit_kind(kind: object) -> ConstraintKind:
     """An expense-limit kind; TTL and unknown kinds are refused."""
-    choice = validate.choice("Constraint", kind, ConstraintKind)
+    choice = validate.choice("kind", kind, ConstraintKind)
     if choice not in LIMIT_KINDS:
-        raise InvalidInput("not_an_expense_limit", kind=choice.value)
+        raise InvalidInput("not_an_expense_limit", field="kind", kind=choice.value)
     return choice
 
 
 def limit_amount(kind: ConstraintKind, amount: object) -> int:
     """A resource limit: whole currency units 0..LIMIT_MAX (0 = off)."""
-    return validate.whole_number(LABELS[kind], amount, minimum=0, maximum=LIMIT_MAX)
+    return validate.whole_number("amount", amount, minimum=0, maximum=LIMIT_MAX)
 
 
 def ttl_until(until: object, now: datetime) -> datetime:
     """A resource TTL: a timezone-aware time strictly after now, in UTC."""
     if not isinstance(until, datetime) or until.tzinfo is None or until.utcoffset() is None:
-        raise InvalidInput("ttl_not_a_time", value=until)
+        raise InvalidInput("ttl_not_a_time", field="until", value=until)
     if until <= now:
-        raise InvalidInput("ttl_in_past", until=until.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        raise InvalidInput("ttl_in_past", field="until", until=until.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     return until.astimezone(timezone.utc)
 
 

@@ -46,35 +46,35 @@ class Period:
 def parse_periods(raw: object) -> tuple[Period, ...]:
     """Periods from [{"weekdays": [...], "start": "HH:MM", "stop": "HH:MM"}, ...]; at least one."""
     if isinstance(raw, (str, bytes, Mapping)) or not isinstance(raw, Iterable):
-        raise InvalidInput("schedule_needs_period")
+        raise InvalidInput("schedule_needs_period", field="periods")
     periods = tuple(_period(number, item) for number, item in enumerate(raw, start=1))
     if not periods:
-        raise InvalidInput("schedule_needs_period")
+        raise InvalidInput("schedule_needs_period", field="periods")
     _require_no_overlap(periods)
     return periods
 
 
 def _period(number: int, item: object) -> Period:
     if not isinstance(item, Mapping):
-        raise InvalidInput("period_invalid", period=number)
+        raise InvalidInput("period_invalid", field="periods", period=number)
     start = _time(number, "start", item.get("start"))
     stop = _time(number, "stop", item.get("stop"))
     if start == stop:
-        raise InvalidInput("period_start_equals_stop", period=number, time=start.strftime("%H:%M"))
+        raise InvalidInput("period_start_equals_stop", field="periods", period=number, time=start.strftime("%H:%M"))
     return Period(weekdays=_weekdays(number, item.get("weekdays")), start=start, stop=stop)
 
 
 def _weekdays(number: int, raw: object) -> tuple[int, ...]:
     if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
-        raise InvalidInput("period_needs_weekday", period=number)
+        raise InvalidInput("period_needs_weekday", field="periods", period=number)
     days = set()
     for value in raw:
         day = _weekday(value)
         if day is None:
-            raise InvalidInput("period_weekday_invalid", period=number, value=value)
+            raise InvalidInput("period_weekday_invalid", field="periods", period=number, value=value)
         days.add(day)
     if not days:
-        raise InvalidInput("period_needs_weekday", period=number)
+        raise InvalidInput("period_needs_weekday", field="periods", period=number)
     return tuple(sorted(days))
 
 
@@ -89,7 +89,7 @@ def _weekday(value: object) -> int | None:
 def _time(number: int, which: str, value: object) -> time:
     match = _TIME.match(value.strip()) if isinstance(value, str) else None
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InvalidInput("period_time_invalid", period=number, which=which, value=value)
+        raise InvalidInput("period_time_invalid", field="periods", period=number, which=which, value=value)
     return time(int(match[1]), int(match[2]))
 
 
@@ -99,7 +99,7 @@ def _require_no_overlap(periods: tuple[Period, ...]) -> None:
         for second, (b_start, b_end) in spans[i + 1:]:
             for shift in (-WEEK_MINUTES, 0, WEEK_MINUTES):
                 if a_start < b_end + shift and b_start + shift < a_end:
-                    raise InvalidInput("periods_overlap", first=first, second=second)
+                    raise InvalidInput("periods_overlap", field="periods", first=first, second=second)
 
 
 def parse_date(field: str, value: object) -> date | None:
@@ -119,14 +119,14 @@ def parse_date(field: str, value: object) -> date | None:
 def parse_skip_dates(values: object) -> tuple[date, ...]:
     """Holidays as sorted distinct local dates."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise InvalidInput("schedule_date_invalid", field="Skip date", value=values)
-    days = {parse_date("Skip date", value) for value in values}
+        raise InvalidInput("schedule_date_invalid", field="skip_dates", value=values)
+    days = {parse_date("skip_dates", value) for value in values}
     if None in days:
-        raise InvalidInput("schedule_date_invalid", field="Skip date", value="")
+        raise InvalidInput("schedule_date_invalid", field="skip_dates", value="")
     return tuple(sorted(days))
 
 
 def check_date_range(start: date | None, end: date | None) -> None:
     """The schedule may end on the day it starts, never before."""
     if start is not None and end is not None and end < start:
-        raise InvalidInput("schedule_end_before_start", start=start.isoformat(), end=end.isoformat())
+        raise InvalidInput("schedule_end_before_start", field="end_date", start=start.isoformat(), end=end.isoformat())

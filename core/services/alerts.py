@@ -48,17 +48,17 @@ async def create_alert(*, actor_id: int, pool_id: int, based_on: str, threshold:
     InvalidInput (basis, threshold, channel id, no target, percentage on a pool without a limit).
     """
     actor = await load_actor(actor_id)
-    basis = validate.choice("Alert basis", based_on, AlertBasis)
+    basis = validate.choice("based_on", based_on, AlertBasis)
     kind, amount = _threshold(basis, threshold, threshold_type)
     channel_ids = _channels(channels)
     member_ids = list(dict.fromkeys(recipient_ids or ()))
     if not channel_ids and not member_ids:
-        raise InvalidInput("alert_needs_target")
+        raise InvalidInput("alert_needs_target", field="channels")
     async with transaction():
         pool = await lookup.pool(pool_id, actor.organization_id)
         await require_pool_manager(actor, pool)
         if kind == ThresholdType.PERCENTAGE and pool.monthly_limit <= 0:
-            raise InvalidInput("percentage_alert_needs_limit", pool=pool.name)
+            raise InvalidInput("percentage_alert_needs_limit", field="threshold_type", pool=pool.name)
         recipients = await _recipients(member_ids, actor.organization_id)
         alert = await Alert.create(
             organization_id=actor.organization_id, pool=pool, based_on=basis, threshold=amount, threshold_type=kind,
@@ -105,7 +105,7 @@ async def record_evaluation(*, alert_id: int, month: str, value: Decimal, limit:
     Raises: NotFound (alert), InvalidInput (month not YYYY-MM, alert without a threshold).
     """
     if not rules.is_month(month):
-        raise InvalidInput("invalid_month", value=month)
+        raise InvalidInput("invalid_month", field="month", value=month)
     async with transaction():
         alert = await Alert.get_or_none(id=alert_id).prefetch_related("pool", "organization")
         if alert is None:
@@ -125,14 +125,14 @@ async def record_evaluation(*, alert_id: int, month: str, value: Decimal, limit:
 def _threshold(basis: AlertBasis, threshold: object, threshold_type: str) -> tuple[ThresholdType, Decimal]:
     if basis.value not in rules.THRESHOLD_BASES:
         return ThresholdType.ABSOLUTE, Decimal(0)
-    kind = validate.choice("Threshold type", threshold_type, ThresholdType)
+    kind = validate.choice("threshold_type", threshold_type, ThresholdType)
     if kind == ThresholdType.PERCENTAGE:
-        percent = validate.whole_number("Threshold (percent of the monthly limit)", threshold,
+        percent = validate.whole_number("threshold", threshold,
                                         minimum=1, maximum=rules.MAX_PERCENTAGE)
         return kind, Decimal(percent)
-    amount = validate.amount("Threshold", threshold)
+    amount = validate.amount("threshold", threshold)
     if amount <= 0:
-        raise InvalidInput("threshold_not_positive")
+        raise InvalidInput("threshold_not_positive", field="threshold")
     return kind, amount
 
 
@@ -140,7 +140,7 @@ def _channels(channels: Iterable[str]) -> list[str]:
     cleaned = [(c or "").strip() for c in channels or ()]
     for channel in cleaned:
         if not _CHANNEL.match(channel):
-            raise InvalidInput("invalid_slack_channel", value=channel)
+            raise InvalidInput("invalid_slack_channel", field="channels", value=channel)
     return list(dict.fromkeys(cleaned))
 
 

@@ -56,7 +56,7 @@ async def create_rule(*, actor_id: int, name: str, conditions: list[dict], pool_
     """
     actor = await load_actor(actor_id)
     org_id = actor.organization_id
-    name = validate.text("Rule name", name)
+    name = validate.text("name", name)
     conditions = validate_conditions(conditions)
     pool = await lookup.pool(pool_id, org_id)
     await require_pool_manager(actor, pool)
@@ -81,7 +81,7 @@ async def update_rule(*, actor_id: int, rule_id: int, name: str | None = None, c
     rule = await _rule(rule_id, org_id)
     await require_pool_manager(actor, await Pool.get(id=rule.pool_id))
     if name is not None:
-        rule.name = validate.text("Rule name", name)
+        rule.name = validate.text("name", name)
     if conditions is not None:
         rule.conditions = validate_conditions(conditions)
         await _check_sources(rule.conditions, org_id)
@@ -104,7 +104,7 @@ async def move_rule(*, actor_id: int, rule_id: int, move: str) -> list[int]:
     Raises: InvalidInput (move), NotFound (rule), PermissionDenied.
     """
     actor = await load_actor(actor_id)
-    move = validate.choice("Move", move, RuleMove)
+    move = validate.choice("move", move, RuleMove)
     rule = await _rule(rule_id, actor.organization_id)
     await require_pool_manager(actor, await Pool.get(id=rule.pool_id))
     async with transaction():

@@ -36,9 +36,9 @@ async def create_booking(*, actor_id: int, environment_id: int, starts_at: datet
     PermissionDenied (for someone else or in the past without being a manager), Conflict (inactive, overlap).
     """
     now = now or utcnow()
-    starts_at = rules.aware("Start", starts_at)
-    ends_at = None if ends_at is None else rules.aware("End", ends_at)
-    note = validate.text("Note", note, max_length=NOTE_MAX, required=False)
+    starts_at = rules.aware("starts_at", starts_at)
+    ends_at = None if ends_at is None else rules.aware("ends_at", ends_at)
+    note = validate.text("note", note, max_length=NOTE_MAX, required=False)
     actor = await load_actor(actor_id)
     try:
         async with transaction():
@@ -46,9 +46,9 @@ async def create_booking(*, actor_id: int, environment_id: int, starts_at: datet
             member = await _member(actor, member_id)
             manager = await manages_environment(actor, env)
             if member.id != actor.id and not manager:
-                raise PermissionDenied("booking_for_others_needs_manager", pool=env.pool.name, environment=env.name)
+                raise PermissionDenied("booking_for_others_needs_manager", field="member_id", pool=env.pool.name, environment=env.name)
             if rules.starts_in_past(starts_at, now) and not manager:
-                raise PermissionDenied("booking_in_past", pool=env.pool.name)
+                raise PermissionDenied("booking_in_past", field="starts_at", pool=env.pool.name)
             if not env.active:
                 raise Conflict("environment_inactive", environment=env.name)
             rules.check_range(starts_at, ends_at, max_minutes=env.max_booking_minutes)
@@ -87,7 +87,7 @@ async def extend_booking(*, actor_id: int, booking_id: int, ends_at: datetime | 
     Conflict (already ended, already open-ended, inactive, overlap).
     """
     now = now or utcnow()
-    ends_at = None if ends_at is None else rules.aware("End", ends_at)
+    ends_at = None if ends_at is None else rules.aware("ends_at", ends_at)
     actor = await load_actor(actor_id)
     try:
         async with transaction():
@@ -99,7 +99,7 @@ async def extend_booking(*, actor_id: int, booking_id: int, ends_at: datetime | 
             if rules.has_ended(booking, now):
                 raise Conflict("booking_already_ended", ends=rules.show(booking.ends_at))
             if ends_at is not None and ends_at <= booking.ends_at:
-                raise InvalidInput("extend_not_later", ends=rules.show(booking.ends_at))
+                raise InvalidInput("extend_not_later", field="ends_at", ends=rules.show(booking.ends_at))
             if not env.active:
                 raise Conflict("environment_inactive", environment=env.name)
             rules.check_range(booking.starts_at, ends_at, max_minutes=env.max_booking_minutes)
@@ -138,7 +138,7 @@ async def refuse_overlap(environment_id: int, starts_at: datetime, ends_at: date
         query = query.filter(starts_at__lt=ends_at)
     clash = await query.select_related("member").order_by("starts_at").first()
     if clash is not None:
-        raise Conflict("booking_overlaps", person=clash.member.label,
+        raise Conflict("booking_overlaps", field="starts_at", person=clash.member.label,
                        starts=rules.show(clash.starts_at), ends=rules.show(clash.ends_at))
 
 
@@ -152,7 +152,7 @@ async def raise_if_overlap(exc: IntegrityError, environment_id: int, starts_at: 
     if not is_overlap_violation(exc):
         return
     await refuse_overlap(environment_id, starts_at, ends_at)
-    raise Conflict("booking_overlaps", person="someone else", starts=rules.show(starts_at),
+    raise Conflict("booking_overlaps", field="starts_at", person="someone else", starts=rules.show(starts_at),
                    ends=rules.show(ends_at)) from exc
 
 

@@ -127,7 +127,7 @@ async def remove_resource_constraint(*, actor_id: int, resource_id: int, kind: s
     actor = await load_actor(actor_id)
     resource = await lookup.resource(resource_id, actor.organization_id)
     await require_owner_or_manager(actor, resource)
-    kind = validate.choice("Constraint", kind, ConstraintKind)
+    kind = validate.choice("kind", kind, ConstraintKind)
     async with transaction():
         if not await ResourceConstraint.filter(resource_id=resource.id, kind=kind).delete():
             raise NotFound("resource_constraint_not_found", resource=resource.label, kind=kind.value)
@@ -237,4 +237,4 @@ async def _managed_pool(actor_id: int, pool_id: int, kind: str) -> tuple[Pool, C
     actor = await load_actor(actor_id)
     pool = await lookup.pool(pool_id, actor.organization_id)
     await require_pool_manager(actor, pool)
-    return pool, validate.choice("Constraint", kind, ConstraintKind)
+    return pool, validate.choice("kind", kind, ConstraintKind)

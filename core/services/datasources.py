@@ -29,8 +29,8 @@ async def connect_data_source(*, actor_id: int, kind: str, name: str, fields: di
     bucket), Conflict (name taken, account already connected), CloudUnavailable.
     """
     actor = await _manager(actor_id)
-    name = validate.text("Data source name", name)
-    kind = validate.choice("Data source type", kind, DataSourceKind).value
+    name = validate.text("name", name)
+    kind = validate.choice("kind", kind, DataSourceKind).value
     pool = await _pool(actor, pool_id)
     config, secrets = _clean(form_for(kind), fields)
     await _refuse_name(actor.organization_id, name)
@@ -74,7 +74,7 @@ async def edit_data_source(*, actor_id: int, data_source_id: int, box: SecretBox
     """
     actor = await _manager(actor_id)
     source = await _source(actor, data_source_id)
-    new_name = validate.text("Data source name", name) if name is not None else source.name
+    new_name = validate.text("name", name) if name is not None else source.name
     pool = await _pool(actor, pool_id if pool_id is not None else source.pool_id)
     config, secrets = dict(source.config), _secrets(source, box)
     if fields is not None:
@@ -123,15 +123,15 @@ def _clean(form: tuple[ConfigField, ...], fields: dict) -> tuple[dict, dict]:
     names = [f.name for f in form]
     unknown = sorted(set(fields) - set(names))
     if unknown:
-        raise InvalidInput("datasource_field_unknown", field=unknown[0], fields=", ".join(names))
+        raise InvalidInput("datasource_field_unknown", field=unknown[0], label=unknown[0], fields=", ".join(names))
     config, secrets = {}, {}
     for spec in form:
         raw = fields.get(spec.name)
         raw = ",".join(str(v) for v in raw) if isinstance(raw, (list, tuple)) else raw
-        value = validate.text(spec.label, str(raw) if raw is not None else spec.default, max_length=4096,
-                              required=spec.required)
+        value = validate.text(spec.name, str(raw) if raw is not None else spec.default, max_length=4096,
+                              required=spec.required, label=spec.label)
         if spec.choices and value not in spec.choices:
-            raise InvalidInput("not_in_choices", field=spec.label, value=value, choices=", ".join(spec.choices))
+            raise InvalidInput("not_in_choices", field=spec.name, label=spec.label, value=value, choices=", ".join(spec.choices))
         (secrets if spec.secret else config)[spec.name] = value
     return config, secrets
 
@@ -157,7 +157,7 @@ async def _pool(actor: Member, pool_id: int | None) -> Pool:
 
 async def _refuse_name(organization_id: int, name: str) -> None:
     if await DataSource.exists(organization_id=organization_id, name=name):
-        raise Conflict("data_source_name_exists", name=name)
+        raise Conflict("data_source_name_exists", field="name", name=name)
 
 
 async def _refuse_account(organization_id: int, account_id: str) -> None:
@@ -200,6 +200,6 @@ async def data_source_named(*, name: str, organization: str | None = None) -> Da
     if not found:
         raise NotFound("data_source_named_not_found", name=name)
     if len(found) > 1:
-        raise InvalidInput("data_source_name_ambiguous", name=name,
+        raise InvalidInput("data_source_name_ambiguous", field="name", name=name,
                            organizations=", ".join(sorted(s.organization.name for s in found)))
     return found[0]

@@ -76,7 +76,7 @@ async def mark_shareable(*, actor_id: int, resource_id: int) -> SharedEnvironmen
             if not await manages_pool(actor, resource.pool):
                 raise PermissionDenied("not_pool_manager", pool=resource.pool.name)
             if resource.resource_type.lower() not in SHAREABLE_TYPES:
-                raise InvalidInput("resource_not_shareable", resource=resource.label,
+                raise InvalidInput("resource_not_shareable", field="resource_id", resource=resource.label,
                                    resource_type=resource.resource_type, choices=", ".join(SHAREABLE_TYPES))
             if await SharedEnvironment.exists(resource_id=resource.id):
                 raise Conflict("resource_already_shared", resource=resource.label)
@@ -98,7 +98,7 @@ async def create_environment(*, actor_id: int, pool_id: int, name: str, resource
     """
     actor = await load_actor(actor_id)
     values = _form(name, description, properties, ssh_only, max_booking_minutes)
-    resource_type = validate.text("Resource type", resource_type, max_length=64)
+    resource_type = validate.text("resource_type", resource_type, max_length=64)
     async with transaction():
         pool = await lookup.pool(pool_id, actor.organization_id)
         await require_pool_manager(actor, pool)
@@ -222,10 +222,10 @@ def _form(name: str, description: str, properties: Mapping[str, str] | None, ssh
           max_booking_minutes: int | None) -> dict:
     maximum = None
     if max_booking_minutes is not None:
-        maximum = validate.whole_number("Maximum booking length in minutes", max_booking_minutes,
+        maximum = validate.whole_number("max_booking_minutes", max_booking_minutes,
                                         minimum=1, maximum=rules.MAX_BOOKING_MINUTES)
-    return {"name": validate.text("Environment name", name),
-            "description": validate.text("Description", description, max_length=DESCRIPTION_MAX, required=False),
+    return {"name": validate.text("name", name),
+            "description": validate.text("description", description, max_length=DESCRIPTION_MAX, required=False),
             "properties": _properties(properties), "ssh_only": bool(ssh_only), "max_booking_minutes": maximum}
 
 
@@ -234,17 +234,17 @@ def _properties(value: Mapping[str, str] | None) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidInput("properties_not_a_mapping")
+        raise InvalidInput("properties_not_a_mapping", field="properties")
     if len(value) > MAX_PROPERTIES:
-        raise InvalidInput("too_many_properties", max=MAX_PROPERTIES)
+        raise InvalidInput("too_many_properties", field="properties", max=MAX_PROPERTIES)
     cleaned: dict[str, str] = {}
     for key, text in value.items():
         if not isinstance(key, str) or not isinstance(text, str):
-            raise InvalidInput("property_not_text", name=key)
-        name = validate.text("Property name", key, max_length=PROPERTY_NAME_MAX)
+            raise InvalidInput("property_not_text", field="properties", name=key)
+        name = validate.text("properties.name", key, max_length=PROPERTY_NAME_MAX)
         if name in cleaned:
-            raise InvalidInput("duplicate_property", name=name)
-        cleaned[name] = validate.text(f"Property \"{name}\"", text, max_length=PROPERTY_VALUE_MAX, required=False)
+            raise InvalidInput("duplicate_property", field="properties", name=name)
+        cleaned[name] = validate.text("properties.value", text, max_length=PROPERTY_VALUE_MAX, required=False, name=name)
     return cleaned
 
 
@@ -253,7 +253,7 @@ async def _refuse_taken_name(organization_id: int, name: str, own_id: int | None
     if own_id is not None:
         same = same.exclude(id=own_id)
     if await same.exists():
-        raise Conflict("environment_exists", name=name)
+        raise Conflict("environment_exists", field="name", name=name)
 
 
 async def _schedule(power_schedule_id: int | None, organization_id: int) -> PowerSchedule | None:

@@ -88,7 +88,7 @@ async def run_import(*, data_source_id: int, box: SecretBox, start: date | None 
         raise NotFound("data_source_not_found", data_source_id=data_source_id)
     start = start or (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
     if start > now.date():
-        raise InvalidInput("import_range_invalid", start=start, end=now.date())
+        raise InvalidInput("import_range_invalid", field="start", start=start, end=now.date())
     try:
         summary = await _run(source, box, start, now, progress or (lambda *_: None))
     except Exception as exc:

@@ -15,10 +15,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def _email(value: str) -> str:
+def _email(field: str, value: str) -> str:
     email = (value or "").strip().lower()
     if not _EMAIL.match(email):
-        raise InvalidInput("invalid_email", value=value)
+        raise InvalidInput("invalid_email", field=field, value=value)
     return email
 
 
@@ -28,14 +28,14 @@ async def create_organization(*, name: str, manager_email: str, manager_name: st
 
     Raises: InvalidInput (name, email, currency), Conflict (name taken).
     """
-    name = validate.text("Organization name", name)
-    email = _email(manager_email)
+    name = validate.text("name", name)
+    email = _email("manager_email", manager_email)
     currency = (currency or "").strip().upper()
     if not _CURRENCY.match(currency):
-        raise InvalidInput("invalid_currency", value=currency)
+        raise InvalidInput("invalid_currency", field="currency", value=currency)
     async with transaction():
         if await Organization.exists(name=name):
-            raise Conflict("organization_exists", name=name)
+            raise Conflict("organization_exists", field="name", name=name)
         org = await Organization.create(name=name, currency=currency, is_demo=is_demo)
         await Pool.create(organization=org, parent=None, name=name)
         manager = await Member.create(organization=org, email=email, name=manager_name.strip(), role=Role.ORG_MANAGER)
@@ -53,11 +53,11 @@ async def add_member(*, actor_id: int, email: str, name: str = "", role: str = R
     """
     actor = await load_actor(actor_id)
     require_org_manager(actor)
-    email = _email(email)
-    role = validate.choice("Role", role, Role)
+    email = _email("email", email)
+    role = validate.choice("role", role, Role)
     async with transaction():
         if await Member.exists(organization_id=actor.organization_id, email=email):
-            raise Conflict("member_exists", email=email)
+            raise Conflict("member_exists", field="email", email=email)
         return await Member.create(organization_id=actor.organization_id, email=email, name=name.strip(), role=role)
 
 
@@ -68,13 +68,13 @@ async def set_role(*, actor_id: int, member_id: int, role: str) -> Member:
     """
     actor = await load_actor(actor_id)
     require_org_manager(actor)
-    role = validate.choice("Role", role, Role)
+    role = validate.choice("role", role, Role)
     async with transaction():
         member = await lookup.member(member_id, actor.organization_id)
         if member.role == Role.ORG_MANAGER and role != Role.ORG_MANAGER:
             managers = await Member.filter(organization_id=actor.organization_id, role=Role.ORG_MANAGER).count()
             if managers == 1:
-                raise Conflict("last_org_manager")
+                raise Conflict("last_org_manager", field="role")
         member.role = role
         await member.save(update_fields=["role"])
         if role != Role.POOL_MANAGER:

@@ -33,7 +33,7 @@ async def create_pool(*, actor_id: int, parent_id: int, name: str, monthly_limit
     Raises: InvalidInput (name, limit, limit-sum rule), NotFound, PermissionDenied, Conflict (name taken).
     """
     actor = await load_actor(actor_id)
-    name = validate.text("Pool name", name)
+    name = validate.text("name", name)
     limit = _limit(monthly_limit)
     async with transaction():
         parent = await _pool_in_org(parent_id, actor)
@@ -51,7 +51,7 @@ async def update_pool(*, actor_id: int, pool_id: int, name: str | None = None,
     Raises: InvalidInput (name, limit, limit-sum rule both ways), NotFound, PermissionDenied, Conflict.
     """
     actor = await load_actor(actor_id)
-    name = None if name is None else validate.text("Pool name", name)
+    name = None if name is None else validate.text("name", name)
     limit = None if monthly_limit is None else _limit(monthly_limit)
     async with transaction():
         pool = await _pool_in_org(pool_id, actor)
@@ -97,7 +97,7 @@ async def delete_pool(*, actor_id: int, pool_id: int) -> PoolDeletion:
 
 
 def _limit(value: object) -> Decimal:
-    return Decimal(validate.whole_number("Monthly limit", value, minimum=0, maximum=MAX_LIMIT))
+    return Decimal(validate.whole_number("monthly_limit", value, minimum=0, maximum=MAX_LIMIT))
 
 
 async def _pool_in_org(pool_id: int, actor: Member) -> Pool:
@@ -110,7 +110,7 @@ async def _pool_in_org(pool_id: int, actor: Member) -> Pool:
 
 async def _require_unique_name(parent: Pool, name: str, *, exclude_id: int | None = None) -> None:
     if await Pool.filter(parent_id=parent.id, name__iexact=name).exclude(id=exclude_id).exists():
-        raise Conflict("pool_name_taken", name=name, parent=parent.name)
+        raise Conflict("pool_name_taken", field="name", name=name, parent=parent.name)
 
 
 async def _require_room(parent: Pool, limit: Decimal, *, exclude_id: int | None = None) -> None:
@@ -120,7 +120,7 @@ async def _require_room(parent: Pool, limit: Decimal, *, exclude_id: int | None 
     siblings = await Pool.filter(parent_id=parent.id).exclude(id=exclude_id).values_list("monthly_limit", flat=True)
     room = parent.monthly_limit - sum(siblings, Decimal(0))
     if limit > room:
-        raise InvalidInput("pool_limit_exceeds_parent", parent=parent.name, parent_limit=_units(parent.monthly_limit),
+        raise InvalidInput("pool_limit_exceeds_parent", field="monthly_limit", parent=parent.name, parent_limit=_units(parent.monthly_limit),
                            room=_units(max(room, Decimal(0))), limit=_units(limit))
 
 
@@ -130,7 +130,7 @@ async def _require_children_fit(pool: Pool, limit: Decimal) -> None:
         return
     total = sum(await Pool.filter(parent_id=pool.id).values_list("monthly_limit", flat=True), Decimal(0))
     if limit < total:
-        raise InvalidInput("pool_limit_below_children", pool=pool.name, limit=_units(limit),
+        raise InvalidInput("pool_limit_below_children", field="monthly_limit", pool=pool.name, limit=_units(limit),
                            children_total=_units(total))
 
 

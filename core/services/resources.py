@@ -75,16 +75,16 @@ def _item(position: int, raw: ResourceItem | Mapping) -> ResourceItem:
     item = raw if isinstance(raw, ResourceItem) else ResourceItem(**raw)
     seen_at, first_seen = item.seen_at, item.first_seen
     if not isinstance(seen_at, datetime) or seen_at.tzinfo is None:
-        raise InvalidInput("resource_seen_at_invalid", position=position, value=seen_at)
+        raise InvalidInput("resource_seen_at_invalid", field="items.seen_at", position=position, value=seen_at)
     if first_seen is not None and (not isinstance(first_seen, datetime) or first_seen.tzinfo is None
                                    or first_seen > seen_at):
-        raise InvalidInput("resource_seen_at_invalid", position=position, value=first_seen)
+        raise InvalidInput("resource_seen_at_invalid", field="items.seen_at", position=position, value=first_seen)
     return ResourceItem(
-        cloud_resource_id=validate.text(f"Item {position} cloud resource id", item.cloud_resource_id,
-                                        max_length=512),
-        resource_type=validate.text(f"Item {position} resource type", item.resource_type, max_length=64),
-        name=validate.text(f"Item {position} name", item.name, max_length=512, required=False),
-        region=validate.text(f"Item {position} region", item.region, max_length=64, required=False),
+        cloud_resource_id=validate.text("items.cloud_resource_id", item.cloud_resource_id, max_length=512,
+                                        position=position),
+        resource_type=validate.text("items.resource_type", item.resource_type, max_length=64, position=position),
+        name=validate.text("items.name", item.name, max_length=512, required=False, position=position),
+        region=validate.text("items.region", item.region, max_length=64, required=False, position=position),
         tags={str(k): str(v) for k, v in (item.tags or {}).items()},
         seen_at=seen_at, active=bool(item.active), details=_details(position, item.details),
         first_seen=first_seen or seen_at)
@@ -97,7 +97,7 @@ def _details(position: int, details: Mapping | None) -> dict | None:
     try:
         return json.loads(json.dumps(dict(details), allow_nan=False))
     except (TypeError, ValueError):
-        raise InvalidInput("datasource_field_invalid", field=f"Item {position} details", value=details) from None
+        raise InvalidInput("datasource_field_invalid", field="items.details", position=position, value=details) from None
 
 
 _REFRESHED = ("name", "tags", "region", "active", "details", "first_seen", "last_seen")
@@ -145,20 +145,20 @@ async def replace_expenses(*, start_day: date, end_day: date, rows: Iterable[tup
     Raises: InvalidInput (scope, range, a row outside it, day or cost), NotFound (resource).
     """
     if (resource_ids is None) == (data_source_id is None):
-        raise InvalidInput("expense_scope_required")
+        raise InvalidInput("expense_scope_required", field="resource_ids")
     if not isinstance(start_day, date) or not isinstance(end_day, date) or start_day > end_day:
-        raise InvalidInput("expense_range_invalid", start=start_day, end=end_day)
+        raise InvalidInput("expense_range_invalid", field="end_day", start=start_day, end=end_day)
     cleaned = _expense_rows(rows)
     for (resource_id, day) in cleaned:
         if not start_day <= day <= end_day:
-            raise InvalidInput("expense_day_outside_range", day=day, start=start_day, end=end_day)
+            raise InvalidInput("expense_day_outside_range", field="rows", day=day, start=start_day, end=end_day)
     async with transaction():
         sources = await _require_resources({resource_id for resource_id, _ in cleaned})
         scope = (set(resource_ids) if resource_ids is not None
                  else {rid for rid, source in sources.items() if source == data_source_id})
         stray = next((rid for rid, _ in cleaned if rid not in scope), None)
         if stray is not None:
-            raise InvalidInput("expense_resource_outside_scope", resource_id=stray)
+            raise InvalidInput("expense_resource_outside_scope", field="rows", resource_id=stray)
         stored = await _stored_costs(start_day, end_day, resource_ids, data_source_id)
         stale = [expense_id for key, (expense_id, _) in stored.items() if key not in cleaned]
         for start in range(0, len(stale), BATCH):
@@ -203,13 +203,13 @@ def _expense_rows(rows: Iterable[tuple[int, date, object]]) -> dict[tuple[int, d
     cleaned: dict[tuple[int, date], Decimal] = {}
     for resource_id, day, cost in rows:
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise InvalidInput("expense_day_invalid", value=day)
+            raise InvalidInput("expense_day_invalid", field="rows", value=day)
         try:
             amount = Decimal(str(cost)).quantize(_COST_PLACES)
         except (InvalidOperation, ValueError):
-            raise InvalidInput("expense_cost_invalid", value=cost) from None
+            raise InvalidInput("expense_cost_invalid", field="rows", value=cost) from None
         if abs(amount) >= _COST_LIMIT:
-            raise InvalidInput("expense_cost_invalid", value=cost)
+            raise InvalidInput("expense_cost_invalid", field="rows", value=cost)
         cleaned[(int(resource_id), day)] = amount
     return cleaned
 
@@ -253,7 +253,7 @@ async def set_resource_owner_pool(*, actor_id: int, resource_id: int, pool_id: i
     actor = await load_actor(actor_id)
     org_id = actor.organization_id
     if pool_id is None and owner_id is None:
-        raise InvalidInput("resource_change_empty")
+        raise InvalidInput("resource_change_empty", field="pool_id")
     resource = await lookup.resource(resource_id, org_id)
     await require_owner_or_manager(actor, resource)
     target = await lookup.pool(pool_id if pool_id is not None else resource.pool_id, org_id)

@@ -24,15 +24,15 @@ from core.rules.power_periods import check_date_range, parse_date, parse_periods
 WARN_MINUTES_MAX = 24 * 60
 SNOOZE_HOURS_MAX = 24
 _CHECKS = {
-    "name": lambda v: validate.text("Schedule name", v),
-    "timezone": lambda v: validate.timezone_name(str(v).strip()),
+    "name": lambda v: validate.text("name", v),
+    "timezone": lambda v: validate.timezone_name("timezone", str(v).strip()),
     "periods": lambda v: [p.to_json() for p in parse_periods(v)],
-    "mode": lambda v: validate.choice("Mode", v, ScheduleMode),
-    "start_date": lambda v: parse_date("Start date", v),
-    "end_date": lambda v: parse_date("End date", v),
+    "mode": lambda v: validate.choice("mode", v, ScheduleMode),
+    "start_date": lambda v: parse_date("start_date", v),
+    "end_date": lambda v: parse_date("end_date", v),
     "skip_dates": lambda v: [d.isoformat() for d in parse_skip_dates(v)],
     "enabled": bool,
-    "warn_minutes": lambda v: validate.whole_number("Warning minutes", v, minimum=0, maximum=WARN_MINUTES_MAX),
+    "warn_minutes": lambda v: validate.whole_number("warn_minutes", v, minimum=0, maximum=WARN_MINUTES_MAX),
 }
 
 
@@ -152,12 +152,12 @@ async def add_override(*, actor_id: int, resource_id: int, kind: str, until: dat
     Raises: InvalidInput (kind, until not in the future), NotFound, PermissionDenied, Conflict (no schedule).
     """
     actor = await load_actor(actor_id)
-    kind = validate.choice("Override", kind, OverrideKind)
+    kind = validate.choice("kind", kind, OverrideKind)
     now = now or utcnow()
     if until.tzinfo is None:
-        raise InvalidInput("override_until_needs_timezone", until=until.isoformat())
+        raise InvalidInput("override_until_needs_timezone", field="until", until=until.isoformat())
     if until <= now:
-        raise InvalidInput("override_until_past", until=until.isoformat())
+        raise InvalidInput("override_until_past", field="until", until=until.isoformat())
     async with transaction():
         resource, _ = await _override_target(actor, resource_id)
         return await ScheduleOverride.create(resource=resource, kind=kind, until=until, created_by=actor)
@@ -168,7 +168,7 @@ async def snooze(*, actor_id: int, resource_id: int, hours: object, now: datetim
 
     Raises: InvalidInput (hours), NotFound, PermissionDenied, Conflict (no schedule).
     """
-    hours = validate.whole_number("Snooze hours", hours, minimum=1, maximum=SNOOZE_HOURS_MAX)
+    hours = validate.whole_number("hours", hours, minimum=1, maximum=SNOOZE_HOURS_MAX)
     now = now or utcnow()
     return await add_override(actor_id=actor_id, resource_id=resource_id, kind=OverrideKind.KEEP_RUNNING_UNTIL.value,
                               until=now + timedelta(hours=hours), now=now)
@@ -260,7 +260,7 @@ async def _require_unique_name(organization_id: int, name: str, *, exclude_id: i
     if exclude_id is not None:
         query = query.exclude(id=exclude_id)
     if await query.exists():
-        raise Conflict("schedule_exists", name=name)
+        raise Conflict("schedule_exists", field="name", name=name)
 
 
 async def _schedule_in_org(schedule_id: int, actor: Member) -> PowerSchedule:
@@ -271,10 +271,10 @@ async def _schedule_in_org(schedule_id: int, actor: Member) -> PowerSchedule:
 
 
 def _resource_ids(values: list[int]) -> list[int]:
-    ids = list(dict.fromkeys(validate.whole_number("Resource id", v, minimum=1, maximum=2**31 - 1)
+    ids = list(dict.fromkeys(validate.whole_number("resource_ids", v, minimum=1, maximum=2**31 - 1)
                              for v in values or ()))
     if not ids:
-        raise InvalidInput("schedule_no_resources_given")
+        raise InvalidInput("schedule_no_resources_given", field="resource_ids")
     return ids
 
 

@@ -36,7 +36,7 @@ def team_id_of(value: str) -> str:
     """A Slack workspace id such as T0123ABCD."""
     cleaned = (value or "").strip().upper()
     if not _TEAM.match(cleaned):
-        raise InvalidInput("slack_team_id_invalid", value=value)
+        raise InvalidInput("slack_team_id_invalid", field="team_id", value=value)
     return cleaned
 
 

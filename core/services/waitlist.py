@@ -119,9 +119,9 @@ async def next_waitlist_turn(environment_id: int, *, now: datetime | None = None
 def _duration(env: SharedEnvironment, acquire: bool, duration_minutes: int | None) -> int | None:
     if duration_minutes is None:
         if acquire and env.max_booking_minutes is not None:
-            raise InvalidInput("waitlist_duration_required", environment=env.name, max_minutes=env.max_booking_minutes)
+            raise InvalidInput("waitlist_duration_required", field="duration_minutes", environment=env.name, max_minutes=env.max_booking_minutes)
         return None
     if not acquire:
-        raise InvalidInput("waitlist_duration_without_acquire")
-    return validate.whole_number("Booking length in minutes", duration_minutes, minimum=1,
+        raise InvalidInput("waitlist_duration_without_acquire", field="duration_minutes")
+    return validate.whole_number("duration_minutes", duration_minutes, minimum=1,
                                  maximum=env.max_booking_minutes or rules.MAX_BOOKING_MINUTES)

@@ -60,7 +60,7 @@ async def test_good_keys_connect_and_the_secret_is_sealed(db, aws):
     ({"secret_access_key": "not-the-secret"}, "cloud_credentials_invalid", None),
     ({"user": "no_s3"}, "cloud_permission_missing", {"cloud": "AWS", "permission": "s3:ListBucket"}),
     ({"bucket": "no-such-bucket"}, "cloud_bucket_not_found", {"bucket": "no-such-bucket"}),
-    ({"bucket": ""}, "blank_value", {"field": "Export S3 bucket name"}),
+    ({"bucket": ""}, "blank_value", {"field": "bucket", "label": "Export S3 bucket name"}),
     ({"colour": "blue"}, "datasource_field_unknown", None),
     ({"export_type": "cur3"}, "not_in_choices", None),
 ])
@@ -159,7 +159,7 @@ async def test_operators_find_data_sources_and_act_as_a_manager(db):
         await DataSource.create(organization_id=fx.org.id, name="AWS prod", kind="aws_root", pool_id=fx.root.id)
     with pytest.raises(InvalidInput) as err:
         await datasources.data_source_named(name="AWS prod")
-    assert err.value.params == {"name": "AWS prod", "organizations": "Acme, Other"}
+    assert err.value.params == {"field": "name", "name": "AWS prod", "organizations": "Acme, Other"}
     found = await datasources.data_source_named(name="AWS prod", organization="Other")
     assert found.organization_id == other.org.id
     with pytest.raises(NotFound) as err:

@@ -234,6 +234,6 @@ async def test_an_import_needs_a_data_source_and_a_start_not_in_the_future(db, c
     assert err.value.code == "data_source_not_found"
     with pytest.raises(InvalidInput) as err:
         await run_import(data_source_id=root.id, box=BOX, start=date(2025, 3, 21), now=NOW)
-    assert (err.value.code, err.value.params) == ("import_range_invalid", {"start": date(2025, 3, 21),
+    assert (err.value.code, err.value.params) == ("import_range_invalid", {"field": "start", "start": date(2025, 3, 21),
                                                                            "end": date(2025, 3, 20)})
     assert (await DataSource.get(id=root.id)).last_import_status == ""

@@ -52,7 +52,7 @@ async def test_sibling_names_are_unique_ignoring_case(db):
     before = await _pools()
     with pytest.raises(Conflict) as err:
         await create_pool(actor_id=fx.manager.id, parent_id=fx.root.id, name="DEV")
-    assert (err.value.code, err.value.params) == ("pool_name_taken", {"name": "DEV", "parent": "Acme"})
+    assert (err.value.code, err.value.params) == ("pool_name_taken", {"field": "name", "name": "DEV", "parent": "Acme"})
     assert await _pools() == before
     await create_pool(actor_id=fx.manager.id, parent_id=dev.id, name="dev")  # a cousin may share it
     other = await create_pool(actor_id=fx.manager.id, parent_id=fx.root.id, name="ops")
@@ -72,7 +72,8 @@ async def test_children_limits_may_add_up_to_the_parents_but_not_more(db):
     with pytest.raises(InvalidInput) as err:
         await make("b", 401)
     assert err.value.code == "pool_limit_exceeds_parent"
-    assert err.value.params == {"parent": "team", "parent_limit": "1,000", "room": "400", "limit": "401"}
+    assert err.value.params == {"field": "monthly_limit", "parent": "team", "parent_limit": "1,000", "room": "400",
+                                "limit": "401"}
     assert "at most 400" in str(err.value)
     assert await _pools() == before
     await make("b", "400.00")  # exactly the parent's limit in total
@@ -102,7 +103,7 @@ async def test_update_limit_keeps_the_sum_rule_both_ways(db):
     with pytest.raises(InvalidInput) as err:
         await update_pool(actor_id=fx.manager.id, pool_id=team.id, monthly_limit=999)
     assert err.value.code == "pool_limit_below_children"
-    assert err.value.params == {"pool": "team", "limit": "999", "children_total": "1,000"}
+    assert err.value.params == {"field": "monthly_limit", "pool": "team", "limit": "999", "children_total": "1,000"}
     with pytest.raises(InvalidInput):
         await update_pool(actor_id=fx.manager.id, pool_id=team.id, monthly_limit=-5)
     assert await _pools() == before

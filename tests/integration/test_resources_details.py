@@ -67,7 +67,7 @@ async def test_details_that_are_not_a_json_mapping_are_refused_and_nothing_is_wr
     await upsert(fx, ds, seen(T0, RUNNING))
     with pytest.raises(InvalidInput) as err:
         await upsert(fx, ds, seen(T0 + timedelta(hours=1), details, name="changed"))
-    assert (err.value.code, err.value.params["field"]) == ("datasource_field_invalid", "Item 1 details")
+    assert (err.value.code, err.value.params["field"]) == ("datasource_field_invalid", "items.details")
     resource = await stored()
     assert (resource.details, resource.name, resource.last_seen) == (RUNNING, "", T0)
 
@@ -154,5 +154,5 @@ async def test_a_first_sighting_after_the_last_or_without_time_zone_is_refused(d
     fx, ds = await world()
     with pytest.raises(InvalidInput) as err:
         await upsert(fx, ds, seen(T0, first_seen=first_seen))
-    assert err.value.code == "resource_seen_at_invalid" and err.value.params == {"position": 1, "value": first_seen}
+    assert err.value.code == "resource_seen_at_invalid" and err.value.params == {"field": "items.seen_at", "position": 1, "value": first_seen}
     assert await Resource.all().count() == 0

@@ -85,7 +85,7 @@ async def test_bad_booking_input_is_shown_next_to_the_field_and_books_nothing(sl
                   ids.END_TIME: clock("09:00")}), ids.END_DATE, "must be after the start"),
         (state(**{ids.END_DATE: date(day), ids.END_TIME: clock("09:00"), ids.DURATION: pick("1h")}), ids.DURATION,
          "Give either an end or a duration, not both."),
-        (state(**{ids.START_DATE: date(day)}), ids.START_TIME, "Start: pick both a date and a time, or neither."),
+        (state(**{ids.START_DATE: date(day)}), ids.START_DATE, "Start: pick both a date and a time, or neither."),
     ]
     for values, field, message in cases:
         status, body = await slack.submit(OWNER, view, values)

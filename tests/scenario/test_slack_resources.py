@@ -89,7 +89,7 @@ async def test_the_daily_limit_modal_sets_the_resources_own_limit(slack):
     view = (await slack.fake.wait_for("views.open")).args["view"]
     assert "Daily limit in USD" in texts(view)
     status, body = await slack.submit(OWNER, view, state(**{ids.LIMIT: number("-3")}))
-    assert json.loads(body)["errors"] == {ids.LIMIT: "Daily expense limit must be between 0 and 1000000000, got -3."}
+    assert json.loads(body)["errors"] == {ids.LIMIT: "Limit must be between 0 and 1000000000, got -3."}
     status, body = await slack.submit(OWNER, view, state(**{ids.LIMIT: number("25")}))
     assert status == 200 and body == ""
     answer = await _answer(slack, url)

@@ -152,7 +152,7 @@ def test_validate_says_which_part_is_missing(raw, part):
     with pytest.raises(InvalidInput) as err:
         validate_conditions([raw])
     assert err.value.code == "condition_part_missing"
-    assert err.value.params == {"position": 1, "type": raw["type"], "part": part}
+    assert err.value.params == {"field": f"conditions.{part}", "position": 1, "type": raw["type"], "part": part}
 
 
 def test_validate_refuses_a_source_that_is_not_an_id_and_overlong_values():

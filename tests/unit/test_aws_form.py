@@ -33,20 +33,22 @@ def test_linked_config_needs_only_keys():
     assert not parsed.root and parsed.bucket == ""
 
 
-@pytest.mark.parametrize("changes, code, field", [
-    ({"bucket": ""}, "datasource_field_missing", "Export S3 bucket name"),
-    ({"bucket": "Not_A_Bucket"}, "datasource_field_invalid", "Export S3 bucket name"),
-    ({"export_name": "a/b"}, "datasource_field_invalid", "Export name"),
-    ({"export_type": "cur3"}, "datasource_field_invalid", "Export type"),
-    ({"access_key_id": "short"}, "datasource_field_invalid", "AWS access key ID"),
-    ({"regions": "us-east-1,mars-1"}, "datasource_field_invalid", "Regions (comma-separated; empty = all enabled)"),
-    ({"endpoint_url": "ftp://x"}, "datasource_field_invalid", "Endpoint URL (AWS-compatible API)"),
-    ({"connected_accounts": ["12"]}, "datasource_field_invalid", "connected accounts"),
+@pytest.mark.parametrize("changes, code, field, label", [
+    ({"bucket": ""}, "datasource_field_missing", "bucket", "Export S3 bucket name"),
+    ({"bucket": "Not_A_Bucket"}, "datasource_field_invalid", "bucket", "Export S3 bucket name"),
+    ({"export_name": "a/b"}, "datasource_field_invalid", "export_name", "Export name"),
+    ({"export_type": "cur3"}, "datasource_field_invalid", "export_type", "Export type"),
+    ({"access_key_id": "short"}, "datasource_field_invalid", "access_key_id", "AWS access key ID"),
+    ({"regions": "us-east-1,mars-1"}, "datasource_field_invalid", "regions",
+     "Regions (comma-separated; empty = all enabled)"),
+    ({"endpoint_url": "ftp://x"}, "datasource_field_invalid", "endpoint_url", "Endpoint URL (AWS-compatible API)"),
+    ({"connected_accounts": ["12"]}, "datasource_field_invalid", "connected_accounts", "Connected accounts"),
 ])
-def test_bad_fields_are_named(changes, code, field):
+def test_bad_fields_are_named_by_key_and_read_by_label(changes, code, field, label):
     with pytest.raises(InvalidInput) as err:
         _root(**changes)
     assert (err.value.code, err.value.params["field"]) == (code, field)
+    assert str(err.value).startswith(label)
 
 
 def test_form_marks_only_the_secret_key_secret():

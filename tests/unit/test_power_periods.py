@@ -53,7 +53,7 @@ def test_a_schedule_needs_periods(raw):
     (period(start="09:30", stop="9:30"), "period_start_equals_stop", {"period": 2, "time": "09:30"}),
 ])
 def test_bad_periods_name_the_period_and_the_problem(item, code, params):
-    assert code_of(parse_periods, [period((6,)), item]) == (code, params)
+    assert code_of(parse_periods, [period((6,)), item]) == (code, {"field": "periods", **params})
 
 
 @pytest.mark.parametrize("first, second", [
@@ -64,7 +64,7 @@ def test_bad_periods_name_the_period_and_the_problem(item, code, params):
     (period((2,), "20:00", "10:00"), period((2,), "21:00", "22:00")),
 ])
 def test_overlapping_periods_are_refused(first, second):
-    assert code_of(parse_periods, [first, second]) == ("periods_overlap", {"first": 1, "second": 2})
+    assert code_of(parse_periods, [first, second]) == ("periods_overlap", {"field": "periods", "first": 1, "second": 2})
 
 
 def test_touching_periods_and_different_days_are_fine():
@@ -78,13 +78,13 @@ def test_touching_periods_and_different_days_are_fine():
     (date(2026, 1, 1), date(2026, 1, 1)),
 ])
 def test_dates(value, expected):
-    assert parse_date("Start date", value) == expected
+    assert parse_date("start_date", value) == expected
 
 
 @pytest.mark.parametrize("value", ["2026-02-30", "24.12.2026", "2026-1-5", "tomorrow", 20261224,
                                    datetime(2026, 12, 24, 10, 0)])
 def test_bad_dates_say_the_format(value):
-    assert code_of(parse_date, "End date", value) == ("schedule_date_invalid", {"field": "End date", "value": value})
+    assert code_of(parse_date, "end_date", value) == ("schedule_date_invalid", {"field": "end_date", "value": value})
 
 
 def test_skip_dates_are_sorted_and_distinct():
@@ -102,4 +102,4 @@ def test_date_range_may_be_one_day_but_not_backwards():
     check_date_range(None, date(2026, 5, 1))
     check_date_range(date(2026, 5, 1), None)
     assert code_of(check_date_range, date(2026, 5, 2), date(2026, 5, 1)) == (
-        "schedule_end_before_start", {"start": "2026-05-02", "end": "2026-05-01"})
+        "schedule_end_before_start", {"field": "end_date", "start": "2026-05-02", "end": "2026-05-01"})

@@ -43,15 +43,15 @@ def test_submitted_reads_every_element_kind():
     ("2026-03-10", "23:59", "Asia/Kolkata", datetime(2026, 3, 10, 18, 29, tzinfo=UTC)),
 ])
 def test_local_moments_become_utc(day, clock, zone, expected):
-    assert local_moment(day, clock, zone, field="Start") == expected
+    assert local_moment(day, clock, zone, field="starts_at") == expected
 
 
 def test_a_date_without_a_time_is_refused_and_neither_is_none():
-    assert local_moment(None, None, "UTC", field="Start") is None
+    assert local_moment(None, None, "UTC", field="starts_at") is None
     for day, clock in (("2026-01-01", None), (None, "10:00")):
         with pytest.raises(InvalidInput) as err:
-            local_moment(day, clock, "UTC", field="End")
-        assert err.value.code == "slack_time_incomplete" and err.value.params == {"field": "End"}
+            local_moment(day, clock, "UTC", field="ends_at")
+        assert err.value.code == "slack_time_incomplete" and err.value.params == {"field": "ends_at"}
 
 
 def test_booking_window():
@@ -99,10 +99,11 @@ def test_errors_show_next_to_the_field_they_are_about():
     view = {"blocks": [{"type": "section"}, {"type": "input", "block_id": ids.START_DATE},
                        {"type": "input", "block_id": ids.START_TIME}, {"type": "input", "block_id": ids.END_DATE},
                        {"type": "input", "block_id": ids.DURATION}]}
-    assert field_for(InvalidInput("slack_end_and_duration"), view) == ids.DURATION
-    assert field_for(InvalidInput("slack_time_incomplete", field="Start"), view) == ids.START_TIME
-    assert field_for(InvalidInput("booking_ends_before_start"), view) == ids.END_DATE
-    assert field_for(InvalidInput("not_a_whole_number"), view) == ids.START_DATE
+    assert field_for(InvalidInput("slack_end_and_duration", field="duration"), view) == ids.DURATION
+    assert field_for(InvalidInput("slack_time_incomplete", field="starts_at"), view) == ids.START_DATE
+    assert field_for(InvalidInput("booking_ends_before_start", field="ends_at"), view) == ids.END_DATE
+    assert field_for(InvalidInput("not_a_whole_number", field="threshold"), view) == ids.START_DATE
+    assert field_for(InvalidInput("booking_ends_before_start"), view) == ids.START_DATE
     assert field_for(RuntimeError("boom"), view) == ids.START_DATE
     assert field_for(InvalidInput("x"), {"blocks": []}) == ""
 
@@ -132,7 +133,7 @@ def test_a_picked_person_and_a_new_end_are_read():
         2026, 3, 12, 17, 30, tzinfo=UTC)
     with pytest.raises(InvalidInput) as err:
         custom_end({ids.END_DATE: "2026-03-12"}, "UTC")
-    assert err.value.params == {"field": "End"}
+    assert err.value.params == {"field": "ends_at"}
     with pytest.raises(InvalidInput):
         custom_end({}, "UTC")
 

@@ -56,19 +56,19 @@ def parse(credentials: Credentials, *, root: bool) -> AwsConfig:
     def get(name: str, pattern: re.Pattern | None = None) -> str:
         value = str(values.get(name) or form[name].default).strip()
         if form[name].required and not value:
-            raise InvalidInput("datasource_field_missing", field=form[name].label)
+            raise InvalidInput("datasource_field_missing", field=name, label=form[name].label)
         if value and pattern is not None and not pattern.match(value):
-            raise InvalidInput("datasource_field_invalid", field=form[name].label, value=value)
+            raise InvalidInput("datasource_field_invalid", field=name, label=form[name].label, value=value)
         return value
 
     regions = tuple(r.strip() for r in get("regions").split(",") if r.strip())
     bad = next((r for r in regions if not _REGION.match(r)), None)
     if bad:
-        raise InvalidInput("datasource_field_invalid", field=form["regions"].label, value=bad)
+        raise InvalidInput("datasource_field_invalid", field="regions", label=form["regions"].label, value=bad)
     endpoint = get("endpoint_url", re.compile(r"^https?://\S+$")) or None
     accounts = frozenset(str(a) for a in values.get("connected_accounts", ()))
     if any(not _ACCOUNT.match(a) for a in accounts):
-        raise InvalidInput("datasource_field_invalid", field="connected accounts", value=", ".join(sorted(accounts)))
+        raise InvalidInput("datasource_field_invalid", field="connected_accounts", value=", ".join(sorted(accounts)))
     common = dict(access_key_id=get("access_key_id", _ACCESS_KEY), secret_access_key=get("secret_access_key"),
                   regions=regions, endpoint_url=endpoint, currency=str(values.get("currency") or "USD"),
                   connected_accounts=accounts)
@@ -76,6 +76,7 @@ def parse(credentials: Credentials, *, root: bool) -> AwsConfig:
         return AwsConfig(root=False, **common)
     export_type = get("export_type")
     if export_type not in (CUR2, LEGACY):
-        raise InvalidInput("datasource_field_invalid", field=form["export_type"].label, value=export_type)
+        raise InvalidInput("datasource_field_invalid", field="export_type", label=form["export_type"].label,
+                           value=export_type)
     return AwsConfig(root=True, export_type=export_type, bucket=get("bucket", _BUCKET),
                      prefix=get("prefix").strip("/"), export_name=get("export_name", _EXPORT_NAME), **common)
