@@ -1,8 +1,12 @@
-"""Database wiring: Tortoise config, start/stop, migrations, transactions and a health probe."""
+"""Database wiring: Tortoise config, start/stop, migrations, transactions, a health probe, and the two raw
+statements bulk writes need (a keyed upsert and a wide read) rendered for the dialect."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from typing import AsyncIterator
 
 from tortoise import Tortoise, connections
@@ -11,6 +15,7 @@ from tortoise.migrations.api import migrate as run_migrations
 from tortoise.transactions import in_transaction
 
 APP = "models"
+ARRAY_ROWS = 20_000  # rows per PostgreSQL upsert statement
 MODULES = ["core.models"]
 MIGRATIONS = "core.migrations"
 
@@ -61,3 +66,57 @@ async def running(db_url: str) -> AsyncIterator[BaseDBAsyncClient]:
         yield connections.get("default")
     finally:
         await stop()
+
+
+async def upsert_rows(table: str, columns: Mapping[str, str], rows: Sequence[tuple], *, conflict: Sequence[str],
+                      update: Sequence[str]) -> None:
+    """Insert rows, or update the `update` columns of the row with the same `conflict` key, in the current
+    transaction. `columns` maps each column to its SQL type: PostgreSQL takes the rows as one array per column
+    (one statement per ARRAY_ROWS rows), SQLite as one executemany."""
+    if not rows:
+        return
+    conn = connections.get("default")  # the current transaction's connection
+    names = ", ".join(columns)
+    keyed = (f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+             + ", ".join(f"{column} = excluded.{column}" for column in update))
+    if conn.capabilities.dialect == "postgres":
+        arrays = ", ".join(f"${n}::{sql_type}[]" for n, sql_type in enumerate(columns.values(), start=1))
+        sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {keyed}"
+        for start in range(0, len(rows), ARRAY_ROWS):
+            await conn.execute_query(sql, [list(column) for column in zip(*rows[start:start + ARRAY_ROWS])])
+    else:
+        marks = ", ".join("?" * len(columns))
+        await conn.execute_many(f"INSERT INTO {table} ({names}) VALUES ({marks}) {keyed}",
+                                [[_sqlite(value) for value in row] for row in rows])
+
+
+async def fetch_rows(sql: str, params: Sequence, *, types: Sequence[type]) -> list[tuple]:
+    """The rows of a read written with `?` placeholders, in the current transaction, each column read as its
+    type in `types` (int, str, date or Decimal: SQLite hands back ISO days and decimal text)."""
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        _, rows = await conn.execute_query(numbered(sql), list(params))
+    else:
+        _, rows = await conn.execute_query(sql, [_sqlite(value) for value in params])
+    return [tuple(_typed(value, kind) for value, kind in zip(row, types)) for row in rows]
+
+
+def numbered(sql: str) -> str:
+    """`?` placeholders as PostgreSQL's $1, $2..."""
+    parts = sql.split("?")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)) + parts[-1]
+
+
+def _sqlite(value: object) -> object:
+    """A parameter as Tortoise stores it on SQLite: ISO days, decimal text."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _typed(value: object, kind: type) -> object:
+    if value is None or isinstance(value, kind):
+        return value
+    if kind is date:
+        return date.fromisoformat(str(value))
+    return Decimal(str(value)) if kind is Decimal else kind(value)

@@ -12,6 +12,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import InvalidInput
+from core.money import CENT
 
 E = TypeVar("E", bound=Enum)
 
@@ -43,7 +44,7 @@ def amount(field: str, value: object, *, maximum: Decimal = Decimal("1e15")) -> 
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise InvalidInput("not_an_amount", field=field, value=value) from None
-    if not number.is_finite() or number < 0 or number >= maximum or number != number.quantize(Decimal("0.01")):
+    if not number.is_finite() or number < 0 or number >= maximum or number != number.quantize(CENT):
         raise InvalidInput("not_an_amount", field=field, value=value)
     return number
 

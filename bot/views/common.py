@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from core.money import shown
+from core.timefmt import OPEN_END, show
+
 HEADER_MAX = 150
 BUTTON_MAX = 75
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -28,13 +31,11 @@ def link(url: str, label: object) -> str:
     return f"<{url}|{escape(label).replace('|', '¦')}>"
 
 
-def when(moment: datetime | None, *, open_end: str = "further notice") -> str:
+def when(moment: datetime | None, *, open_end: str = OPEN_END) -> str:
     """A moment Slack shows in each reader's own time zone, with a UTC fallback."""
     if moment is None:
         return open_end
-    utc = moment.astimezone(timezone.utc)
-    fallback = utc.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(utc.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{show(moment)}>"
 
 
 def micros(moment: datetime) -> int:
@@ -47,7 +48,7 @@ def from_micros(value: int) -> datetime:
 
 
 def money(amount: Decimal | int, currency: str) -> str:
-    return f"{Decimal(amount):,.2f} {currency}"
+    return f"{shown(amount)} {currency}"
 
 
 def header(text: str) -> dict:

@@ -14,9 +14,9 @@ from tortoise.queryset import QuerySet
 
 from core.errors import NotFound
 from core.models import Expense, Pool, Resource
-from core.rules.forecast import Forecast, cents, forecast, history_start
+from core.money import cents, stored
+from core.rules.forecast import Forecast, forecast, history_start
 
-_STORED = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ async def pool_cost(pool_id: int, *, today: date) -> Decimal:
     expenses = _expenses(await subtree_ids(pool_id))
     row = await (expenses.filter(day__gte=today.replace(day=1), day__lte=today)
                  .annotate(total=Sum("cost")).first().values("total"))
-    return cents(_decimal(row["total"] if row else None))
+    return cents(stored(row["total"] if row else None))
 
 
 async def pool_summary(pool_id: int, *, today: date) -> PoolSummary:
@@ -95,7 +95,7 @@ async def pool_summaries(organization_id: int, *, today: date,
     for pool_id, day, total in await (expenses.filter(day__gte=history_start(today), day__lte=today)
                                       .annotate(total=Sum("cost")).group_by("resource__pool_id", "day")
                                       .values_list("resource__pool_id", "day", "total")):
-        daily[pool_id][day] = _decimal(total)
+        daily[pool_id][day] = stored(total)
     first_days = dict(await expenses.annotate(first=Min("day")).group_by("resource__pool_id")
                       .values_list("resource__pool_id", "first"))
     return {pool_id: _summary(pools[pool_id], today, [daily[p] for p in subtree],
@@ -136,7 +136,3 @@ def _expenses(pool_ids: list[int]) -> QuerySet[Expense]:
     """Expenses of the pools' resources; a subquery, since a join makes Tortoise group by every column."""
     return Expense.filter(resource_id__in=Subquery(Resource.filter(pool_id__in=pool_ids).values("id")))
 
-
-def _decimal(value: object) -> Decimal:
-    """None when nothing matched; SQLite sums pass through floats, so back to the stored 6 decimals."""
-    return Decimal(0) if value is None else Decimal(str(value)).quantize(_STORED)

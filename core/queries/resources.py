@@ -11,8 +11,8 @@ from tortoise.functions import Coalesce, Sum
 
 from core.errors import NotFound
 from core.models import AssignmentRule, Expense, Resource
+from core.money import stored
 
-_STORED = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ async def list_resources(organization_id: int, *, month_start: date, today: date
     resources = await (query.annotate(month_cost=Coalesce(Sum("expenses__cost", _filter=in_month), 0))
                        .order_by("-month_cost", "id").offset(offset).limit(limit)
                        .prefetch_related("pool", "owner"))
-    return [ResourceRow(resource=r, cost=_decimal(r.month_cost)) for r in resources]
+    return [ResourceRow(resource=r, cost=stored(r.month_cost)) for r in resources]
 
 
 async def resource_detail(resource_id: int, organization_id: int) -> Resource:
@@ -53,7 +53,7 @@ async def resource_cost(resource_id: int, *, start_day: date, end_day: date) -> 
     """The resource's cost from start_day through end_day."""
     total = await (Expense.filter(resource_id=resource_id, day__gte=start_day, day__lte=end_day)
                    .annotate(total=Sum("cost")).first().values_list("total", flat=True))
-    return _decimal(total)
+    return stored(total)
 
 
 async def list_rules(organization_id: int, *, pool_id: int | None = None) -> list[AssignmentRule]:
@@ -63,7 +63,3 @@ async def list_rules(organization_id: int, *, pool_id: int | None = None) -> lis
         query = query.filter(pool_id=pool_id)
     return list(await query.order_by("priority", "id").prefetch_related("pool", "owner"))
 
-
-def _decimal(value: object) -> Decimal:
-    """SQLite sums come back as floats, PostgreSQL's as Decimal; back to the stored 6 decimals."""
-    return Decimal(0) if value is None else Decimal(str(value)).quantize(_STORED)

@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.money import shown
+
 THRESHOLD_BASES = frozenset({"cost", "forecast"})
 MAX_PERCENTAGE = 500
 DEFAULT_FORMULA = "month-to-date cost + average daily cost × days left in the month"
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
 
 
@@ -59,9 +60,9 @@ def describe(*, based_on: str, threshold: Decimal, threshold_type: str, limit: D
     basis = _name(based_on)
     amount = threshold_amount(threshold=threshold, threshold_type=threshold_type, limit=limit)
     params = {
-        "value": _money(value),
-        "limit": _money(limit),
-        "threshold_amount": _money(amount) if amount is not None else "n/a",
+        "value": shown(value),
+        "limit": shown(limit),
+        "threshold_amount": shown(amount) if amount is not None else "n/a",
         "percent_of_limit": f"{(Decimal(value) * 100 / limit).quantize(_TENTH, ROUND_HALF_UP)}%" if limit > 0 else "n/a",
         "formula": (formula or DEFAULT_FORMULA) if basis == "forecast" else "",
     }
@@ -88,10 +89,6 @@ def evaluate(*, based_on: str, threshold: Decimal, threshold_type: str, limit: D
     above = amount is not None and value >= amount
     was_above = state_above and state_month == month
     return Decision(above and not was_above, month, above, amount, value, limit, code, params)
-
-
-def _money(amount: Decimal) -> str:
-    return f"{Decimal(amount).quantize(_CENT, ROUND_HALF_UP):,}"
 
 
 def _name(value: object) -> str:

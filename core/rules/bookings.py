@@ -12,10 +12,10 @@ from enum import Enum
 from typing import Protocol, TypeVar
 
 from core.errors import InvalidInput
+from core.timefmt import show
 
 PAST_GRACE = timedelta(minutes=1)
 MAX_BOOKING_MINUTES = 366 * 24 * 60
-OPEN_END = "further notice"
 
 
 class EnvStatus(str, Enum):
@@ -37,13 +37,6 @@ def aware(field: str, value: datetime) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput("booking_time_without_zone", field=field)
     return value.astimezone(timezone.utc)
-
-
-def show(moment: datetime | None) -> str:
-    """A moment for messages, in UTC to the minute; None reads as an open end."""
-    if moment is None:
-        return OPEN_END
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def overlaps(start_a: datetime, end_a: datetime | None, start_b: datetime, end_b: datetime | None) -> bool:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from core import validate
 from core.errors import InvalidInput
 from core.models.enums import ConstraintKind
+from core.timefmt import show
 
 TTL_HOURS_MIN, TTL_HOURS_MAX = 1, 720
 LIMIT_MAX = 1_000_000_000
@@ -85,7 +86,7 @@ def ttl_until(until: object, now: datetime) -> datetime:
     if not isinstance(until, datetime) or until.tzinfo is None or until.utcoffset() is None:
         raise InvalidInput("ttl_not_a_time", field="until", value=until)
     if until <= now:
-        raise InvalidInput("ttl_in_past", field="until", until=until.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        raise InvalidInput("ttl_in_past", field="until", until=show(until))
     return until.astimezone(timezone.utc)
 
 

@@ -6,10 +6,11 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from core.money import cents
 
 AVERAGE_DAYS = 30
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,6 @@ class Forecast:
     days_averaged: int
     days_left: int
     formula: str
-
-
-def cents(amount: Decimal) -> Decimal:
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def history_start(today: date) -> date:

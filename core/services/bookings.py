@@ -23,6 +23,7 @@ from core.permissions import load_actor
 from core.rules import bookings as rules
 from core.services.environments import load_environment, manages_environment
 from core.services import lookup
+from core.timefmt import show
 
 OVERLAP_CONSTRAINT = "booking_no_overlap"
 NOTE_MAX = 1000
@@ -71,9 +72,9 @@ async def release_booking(*, actor_id: int, booking_id: int, now: datetime | Non
         booking = await _booking(booking_id, actor.organization_id)
         await _require_holder_or_manager(actor, booking)
         if not rules.has_started(booking, now):
-            raise Conflict("booking_not_started", starts=rules.show(booking.starts_at))
+            raise Conflict("booking_not_started", starts=show(booking.starts_at))
         if rules.has_ended(booking, now):
-            raise Conflict("booking_already_ended", ends=rules.show(booking.ends_at))
+            raise Conflict("booking_already_ended", ends=show(booking.ends_at))
         booking.ends_at = now
         await booking.save(update_fields=["ends_at"])
     return booking
@@ -97,9 +98,9 @@ async def extend_booking(*, actor_id: int, booking_id: int, ends_at: datetime | 
             if booking.ends_at is None:
                 raise Conflict("booking_already_open_ended")
             if rules.has_ended(booking, now):
-                raise Conflict("booking_already_ended", ends=rules.show(booking.ends_at))
+                raise Conflict("booking_already_ended", ends=show(booking.ends_at))
             if ends_at is not None and ends_at <= booking.ends_at:
-                raise InvalidInput("extend_not_later", field="ends_at", ends=rules.show(booking.ends_at))
+                raise InvalidInput("extend_not_later", field="ends_at", ends=show(booking.ends_at))
             if not env.active:
                 raise Conflict("environment_inactive", environment=env.name)
             rules.check_range(booking.starts_at, ends_at, max_minutes=env.max_booking_minutes)
@@ -126,7 +127,7 @@ async def delete_booking(*, actor_id: int, booking_id: int, now: datetime | None
             if booking.member_id != actor.id:
                 raise PermissionDenied("not_booking_holder_or_manager", pool=booking.environment.pool.name)
             if rules.has_started(booking, now):
-                raise PermissionDenied("booking_started", starts=rules.show(booking.starts_at),
+                raise PermissionDenied("booking_started", starts=show(booking.starts_at),
                                        pool=booking.environment.pool.name)
         await booking.delete()
 
@@ -139,7 +140,7 @@ async def refuse_overlap(environment_id: int, starts_at: datetime, ends_at: date
     clash = await query.select_related("member").order_by("starts_at").first()
     if clash is not None:
         raise Conflict("booking_overlaps", field="starts_at", person=clash.member.label,
-                       starts=rules.show(clash.starts_at), ends=rules.show(clash.ends_at))
+                       starts=show(clash.starts_at), ends=show(clash.ends_at))
 
 
 def is_overlap_violation(exc: IntegrityError) -> bool:
@@ -152,8 +153,8 @@ async def raise_if_overlap(exc: IntegrityError, environment_id: int, starts_at: 
     if not is_overlap_violation(exc):
         return
     await refuse_overlap(environment_id, starts_at, ends_at)
-    raise Conflict("booking_overlaps", field="starts_at", person="someone else", starts=rules.show(starts_at),
-                   ends=rules.show(ends_at)) from exc
+    raise Conflict("booking_overlaps", field="starts_at", person="someone else", starts=show(starts_at),
+                   ends=show(ends_at)) from exc
 
 
 async def _booking(booking_id: int, organization_id: int) -> Booking:

@@ -18,16 +18,16 @@ from core.clock import utcnow
 from core.db import transaction
 from core.models import (Alert, AlertBasis, Booking, ConstraintKind, DataSource, Organization, Pool, PoolPolicy,
                          Resource, ResourceConstraint, SharedEnvironment)
+from core.money import shown
 from core.queries.costs import pool_summary
 from core.rules import constraints as rules
-from core.rules.bookings import show
-from core.rules.forecast import cents
 from core.services.alerts import record_evaluation
 from core.services.constraints import check_organization
 from core.services.env_power import power_bookings
 from core.services.outbox import Target, announce, claim_notice, manager_targets, notify
 from core.services.power import AdapterOpener
 from core.services.waitlist import TurnOutcome, next_waitlist_turn
+from core.timefmt import show
 
 TTL_WARNING_WINDOW = timedelta(hours=24)
 _VIOLATION_CODES = {
@@ -182,7 +182,7 @@ async def _currency(organization_id: int) -> str:
 def _violation_params(resource: Resource, violation: rules.Violation, currency: str) -> dict:
     if violation.kind == ConstraintKind.TTL:
         return {"resource": resource.label, "limit": show(violation.limit)}
-    return {"resource": resource.label, "actual": f"{cents(Decimal(violation.actual)):,}",
+    return {"resource": resource.label, "actual": shown(violation.actual),
             "limit": f"{Decimal(violation.limit):,}", "currency": currency, "day": violation.period_key}
 
 

@@ -19,12 +19,12 @@ from core.clock import utcnow
 from core.db import transaction
 from core.errors import NotFound
 from core.models import ConstraintKind, Expense, Pool, PoolPolicy, Resource, ResourceConstraint
+from core.money import stored
 from core.permissions import load_actor, require_owner_or_manager, require_pool_manager
 from core.rules import constraints as rules
 from core.rules.constraints import Effective, Own, Policy, Violation
 from core.services import lookup
 
-MICRO = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -220,16 +220,12 @@ async def _costs(now: datetime, **filters: object) -> dict[int, _Costs]:
     totals = await (Expense.filter(**filters).annotate(total=Sum("cost")).group_by("resource_id")
                     .values_list("resource_id", "total"))
     days: dict[tuple[int, date], Decimal] = {
-        (rid, day): _decimal(cost) for rid, day, cost in
+        (rid, day): stored(cost) for rid, day, cost in
         await Expense.filter(**filters, day__in=[yesterday, today]).values_list("resource_id", "day", "cost")}
     return {rid: _Costs(today_cost=days.get((rid, today), Decimal(0)),
                         yesterday_cost=days.get((rid, yesterday), Decimal(0)),
-                        total_cost=_decimal(total)) for rid, total in totals}
+                        total_cost=stored(total)) for rid, total in totals}
 
-
-def _decimal(value: object) -> Decimal:
-    """SQLite sums come back as float; keep storage precision (6 decimals)."""
-    return Decimal(str(value or 0)).quantize(MICRO)
 
 
 async def _managed_pool(actor_id: int, pool_id: int, kind: str) -> tuple[Pool, ConstraintKind]:

@@ -14,10 +14,10 @@ from datetime import datetime
 from tortoise.expressions import Q
 
 from core.models import Booking, SharedEnvironment
-from core.rules.bookings import show
 from core.rules.power import START, STOP
 from core.services.outbox import Target
 from core.services.power import AdapterOpener, PowerAction, bookings_in_progress, execute, iso
+from core.timefmt import show
 
 
 async def power_bookings(*, organization_id: int, since: datetime, now: datetime,

@@ -23,6 +23,7 @@ from core.permissions import load_actor, manages_pool, require_pool_manager
 from core.rules import bookings as rules
 from core.rules.bookings import EnvStatus
 from core.services import lookup
+from core.timefmt import show
 
 SHAREABLE_TYPES = ("instance", "cluster", "k8s_cluster")
 MAX_PROPERTIES = 50
@@ -214,7 +215,7 @@ async def _delete(actor: Member, env: SharedEnvironment, now: datetime) -> None:
     current, _ = rules.current_and_next(await _open_bookings([env.id], now), now)
     if current is not None:
         raise Conflict("environment_in_use", environment=env.name, person=current.member.label,
-                       ends=rules.show(current.ends_at))
+                       ends=show(current.ends_at))
     await env.delete()
 
 

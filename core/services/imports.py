@@ -21,6 +21,7 @@ from core.crypto import SecretBox
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.models import DataSource, ImportedFile, Organization, Resource, ResourceMetric
+from core.money import cents
 from core.services.datasources import ACCOUNT_ID, open_adapter
 from core.services.resources import BATCH, ResourceItem, replace_expenses, upsert_resources
 
@@ -28,7 +29,6 @@ Progress = Callable[[str, int, int], None]  # (step, steps done, steps in all)
 STEPS = ("discover", "billing", "metrics", "save")
 HOURLY, DAILY = 3600, 86400
 METRIC_WINDOWS = {HOURLY: timedelta(days=7), DAILY: timedelta(days=30)}
-_CENT = Decimal("0.01")
 
 
 @dataclass
@@ -52,7 +52,7 @@ class ImportSummary:
         lines = [f"Imported \"{self.data_source}\": {self.items_read} line items read, "
                  f"{self.resources_created} resources created ({self.billing_only} known from billing only), "
                  f"{self.resources_updated} updated, {self.days} days, total cost "
-                 f"{self.total_cost.quantize(_CENT)} {self.currency}, {self.metric_points} metric points; "
+                 f"{cents(self.total_cost)} {self.currency}, {self.metric_points} metric points; "
                  f"billing files: {self.files_changed} new or changed, {self.files_unchanged} unchanged."]
         rejected = sum(self.rejected.values())
         lines.append(f"Rows rejected: {rejected}" + ("." if not rejected else ":"))
@@ -66,7 +66,7 @@ class ImportSummary:
 
     def status(self) -> str:
         """The one-line outcome kept on the data source."""
-        text = f"ok: {self.items_read} line items, {self.days} days, {self.total_cost.quantize(_CENT)}"
+        text = f"ok: {self.items_read} line items, {self.days} days, {cents(self.total_cost)}"
         by_reason: dict[str, list[str]] = defaultdict(list)
         for region, reason in sorted(self.skipped_regions.items()):
             by_reason[reason].append(region)

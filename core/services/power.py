@@ -30,10 +30,10 @@ from core.clock import utcnow
 from core.db import transaction
 from core.messages import render
 from core.models import Booking, DataSource, Notice, Resource, ResourceEvent
-from core.rules.bookings import show
 from core.rules.power import START, STOP
 from core.services.outbox import Target, announce, claim_notice, manager_targets, notify
 from core.services.schedules import DueAction, due_actions, due_warnings
+from core.timefmt import show
 
 log = logging.getLogger(__name__)
 

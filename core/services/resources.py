@@ -9,17 +9,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping, Sequence
 
 from core import validate
-from core.db import transaction
+from core.db import fetch_rows, transaction, upsert_rows
 from core.errors import InvalidInput, NotFound
 from core.models import DataSource, Expense, Member, Resource, SharedEnvironment
+from core.money import COST_LIMIT, STORED
 from core.permissions import load_actor, require_owner_or_manager, require_pool_manager
 from core.services.assignment import facts_of, load_assigner
 from core.services import lookup
 
 BATCH = 500
-_ARRAY_ROWS = 20_000  # expense rows per PostgreSQL statement
-_COST_PLACES = Decimal("0.000001")
-_COST_LIMIT = Decimal("1e14")
+EXPENSES, RESOURCES = "expense", "resource"  # the tables core/models/resource.py names
 
 
 @dataclass(frozen=True)
@@ -171,31 +170,17 @@ async def replace_expenses(*, start_day: date, end_day: date, rows: Iterable[tup
 async def _stored_costs(start_day: date, end_day: date, resource_ids: Sequence[int] | None,
                         data_source_id: int | None) -> dict[tuple[int, date], tuple[int, Decimal]]:
     """(resource id, day) -> (expense id, cost) stored in the range and scope; read raw, as the rows are many."""
-    conn = Expense._meta.db
-    postgres = conn.capabilities.dialect == "postgres"
-    days = [start_day, end_day] if postgres else [start_day.isoformat(), end_day.isoformat()]
     if data_source_id is not None:
-        scopes = [(f"SELECT id FROM {Resource._meta.db_table} WHERE data_source_id = ?", [data_source_id])]
+        scopes = [(f"SELECT id FROM {RESOURCES} WHERE data_source_id = ?", [data_source_id])]
     else:
         chunks = [list(resource_ids[start:start + BATCH]) for start in range(0, len(resource_ids), BATCH)]
         scopes = [(", ".join("?" * len(chunk)), chunk) for chunk in chunks]
     stored = {}
     for inner, params in scopes:
-        sql = (f"SELECT id, resource_id, day, cost FROM {Expense._meta.db_table} "
-               f"WHERE day >= ? AND day <= ? AND resource_id IN ({inner})")
-        _, rows = await conn.execute_query(_numbered(sql) if postgres else sql, days + params)
-        if postgres:  # dates and decimals already
-            stored.update(((resource_id, day), (expense_id, cost)) for expense_id, resource_id, day, cost in rows)
-        else:  # ISO day and decimal text
-            stored.update(((resource_id, date.fromisoformat(day)), (expense_id, Decimal(cost)))
-                          for expense_id, resource_id, day, cost in rows)
+        sql = f"SELECT id, resource_id, day, cost FROM {EXPENSES} WHERE day >= ? AND day <= ? AND resource_id IN ({inner})"
+        rows = await fetch_rows(sql, [start_day, end_day, *params], types=(int, int, date, Decimal))
+        stored.update(((resource_id, day), (expense_id, cost)) for expense_id, resource_id, day, cost in rows)
     return stored
-
-
-def _numbered(sql: str) -> str:
-    """? placeholders as PostgreSQL's $1, $2..."""
-    parts = sql.split("?")
-    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)) + parts[-1]
 
 
 def _expense_rows(rows: Iterable[tuple[int, date, object]]) -> dict[tuple[int, date], Decimal]:
@@ -205,10 +190,10 @@ def _expense_rows(rows: Iterable[tuple[int, date, object]]) -> dict[tuple[int, d
         if not isinstance(day, date) or isinstance(day, datetime):
             raise InvalidInput("expense_day_invalid", field="rows", value=day)
         try:
-            amount = Decimal(str(cost)).quantize(_COST_PLACES)
+            amount = Decimal(str(cost)).quantize(STORED)
         except (InvalidOperation, ValueError):
             raise InvalidInput("expense_cost_invalid", field="rows", value=cost) from None
-        if abs(amount) >= _COST_LIMIT:
+        if abs(amount) >= COST_LIMIT:
             raise InvalidInput("expense_cost_invalid", field="rows", value=cost)
         cleaned[(int(resource_id), day)] = amount
     return cleaned
@@ -226,20 +211,10 @@ async def _require_resources(ids: set[int]) -> dict[int, int | None]:
 
 
 async def _write_expenses(cleaned: dict[tuple[int, date], Decimal]) -> None:
-    """Upsert keyed by (resource, day) straight through the transaction's connection, no model objects:
-    PostgreSQL takes the rows as three arrays in one statement per chunk, SQLite one executemany."""
-    conn = Expense._meta.db  # the current transaction's connection
-    keyed = "ON CONFLICT (resource_id, day) DO UPDATE SET cost = excluded.cost"
-    table = Expense._meta.db_table
-    if conn.capabilities.dialect == "postgres":
-        rows = [(rid, day, cost) for (rid, day), cost in cleaned.items()]
-        sql = (f"INSERT INTO {table} (resource_id, day, cost) "
-               f"SELECT * FROM unnest($1::int[], $2::date[], $3::numeric[]) {keyed}")
-        for start in range(0, len(rows), _ARRAY_ROWS):
-            await conn.execute_query(sql, [list(column) for column in zip(*rows[start:start + _ARRAY_ROWS])])
-    elif cleaned:  # stored as Tortoise stores them on SQLite: ISO day, decimal text
-        rows = [(rid, day.isoformat(), str(cost)) for (rid, day), cost in cleaned.items()]
-        await conn.execute_many(f"INSERT INTO {table} (resource_id, day, cost) VALUES (?, ?, ?) {keyed}", rows)
+    """Upsert keyed by (resource, day), no model objects: the rows are many."""
+    await upsert_rows(EXPENSES, {"resource_id": "int", "day": "date", "cost": "numeric"},
+                      [(rid, day, cost) for (rid, day), cost in cleaned.items()], conflict=("resource_id", "day"),
+                      update=("cost",))
 
 
 async def set_resource_owner_pool(*, actor_id: int, resource_id: int, pool_id: int | None = None,
