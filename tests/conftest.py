@@ -18,6 +18,7 @@ import pytest_asyncio
 from tortoise import connections
 from tortoise.backends.base import executor
 
+from core import clock
 from core import db as database_module
 
 PG_ADMIN_URL = os.environ.get("CLOUDTUNER_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -91,6 +92,13 @@ async def db(database: str) -> str:
     else:
         statements = ["PRAGMA foreign_keys = OFF"] + [f'DELETE FROM "{t}"' for t in tables] + ["PRAGMA foreign_keys = ON"]
         await conn.execute_script(";\n".join(statements))
+
+
+@pytest.fixture(autouse=True)
+def real_clock():
+    """A world may pin the clock (core.clock.pin); every test ends on the real time again."""
+    yield
+    clock.pin(None)
 
 
 @pytest.fixture

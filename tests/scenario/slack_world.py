@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from core.clock import utcnow
+from core import clock
 from core.models import Member, Pool, Resource, SharedEnvironment
 from core.services import environments, orgs, resources, slack_links
 from tests.factories import OrgFixture, make_member, make_org
 from tests.scenario.slack_fake import TEAM, FakeSlack
 
+NOW = datetime(2026, 5, 13, 10, 0, tzinfo=timezone.utc)  # the world's clock starts on a mid-month Wednesday
 # Slack user ids of the people, by role.
 BOSS, POOL_MANAGER, OWNER, ENGINEER, STRANGER = "UBOSS", "UPM", "UOWNER", "UENG", "USTRANGER"
 
@@ -44,7 +45,9 @@ async def make_resource(fx: OrgFixture, pool: Pool, name: str, owner: Member | N
 
 
 async def make_world(fake: FakeSlack) -> World:
-    now = utcnow()
+    """The organization, on a clock pinned to NOW (tests/conftest.py puts the real clock back after each test)."""
+    now = NOW
+    clock.pin(now)
     fx = await make_org()
     dev = await Pool.create(organization=fx.org, parent=fx.root, name="Dev", monthly_limit=100)
     pool_manager = await make_member(fx, "pm@acme.test")

@@ -1,6 +1,6 @@
 """The pre-stop warning's buttons: Snooze and Skip tonight, for the owner or a manager only."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from bot.notify.views import SKIP_TONIGHT, snooze
 from core.models import OverrideKind, ScheduleOverride
@@ -28,7 +28,7 @@ async def test_snooze_keeps_the_resource_running_and_replaces_the_warning(slack)
     answer = await _answer(slack, OWNER, snooze("2h"), world.big.id)
     override = await ScheduleOverride.get(resource_id=world.big.id)
     assert override.kind == OverrideKind.KEEP_RUNNING_UNTIL
-    assert abs(override.until - (datetime.now(timezone.utc) + timedelta(hours=2))) < timedelta(minutes=1)
+    assert abs(override.until - (world.now + timedelta(hours=2))) < timedelta(minutes=1)
     assert answer["replace_original"] is True
     assert f"<{CONSOLE}/resources/{world.big.id}|vm-big> keeps running until <!date^" in texts(answer)
 

@@ -40,7 +40,7 @@ async def test_a_ttl_preset_sets_the_resources_own_ttl_and_updates_the_message(s
     _, _, url = await slack.click(OWNER, ids.ttl_preset("1d"), world.big.id)
     answer = await _answer(slack, url)
     own = await _own(world.big.id, ConstraintKind.TTL)
-    assert abs(own.until - (datetime.now(timezone.utc) + timedelta(days=1))) < timedelta(minutes=1)
+    assert abs(own.until - (world.now + timedelta(days=1))) < timedelta(minutes=1)
     assert answer["replace_original"] is True and ":white_check_mark: TTL set to <!date^" in texts(answer)
     assert "(own)" in texts(answer)
 
