@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cloudtuner: {exc}", file=sys.stderr)
         return 2
     process_logging.configure(settings.log_level)
+    process.configure_adapters(settings)
     try:
         if args.command == "serve":
             asyncio.run(process.serve(settings, apply_migrations=not args.no_migrate))

@@ -14,6 +14,7 @@ from bot.notify.deliverer import slack_sender
 from bot.runtime import OFF_MESSAGE, Bot, start_bot
 from config.settings import Settings, ensure_secret_key
 from core import db
+from core.adapters import context
 from core.crypto import SecretBox
 from core.services import datasources
 from jobs.runner import Deps
@@ -22,6 +23,13 @@ from webconsole.app import build_app
 from webconsole.slack_routes import slack_routes
 
 log = logging.getLogger("cloudtuner")
+
+
+def configure_adapters(settings: Settings) -> None:
+    """Tell the cloud adapters where the clouds' APIs are (settings), before any is opened."""
+    context.use(context.AdapterContext(
+        azure_arm_url=settings.azure_arm_url, azure_authority_url=settings.azure_authority_url,
+        bigquery_url=settings.bigquery_url, google_api_url=settings.google_api_url, ca_bundle=settings.ca_bundle))
 
 
 async def prepare_database(settings: Settings, *, apply_migrations: bool = True) -> None:

@@ -36,6 +36,33 @@ class Settings(BaseSettings):
     slack_app_token: str = Field("", validation_alias="SLACK_APP_TOKEN", validate_default=True)
     slack_signing_secret: str = Field("", validation_alias="SLACK_SIGNING_SECRET", validate_default=True)
     slack_api_url: str = ""
+    # Cloud API endpoints, for proxies, sovereign clouds and tests; empty: the clouds' public endpoints.
+    azure_arm_url: str = "https://management.azure.com"
+    azure_authority_url: str = "https://login.microsoftonline.com"
+    bigquery_url: str = ""
+    google_api_url: str = ""
+    ca_bundle: str = ""  # a PEM file of extra CA certificates trusted for the cloud endpoints
+
+    @field_validator("azure_arm_url", "azure_authority_url")
+    @classmethod
+    def _https_url(cls, value: str) -> str:
+        if urlsplit(value).scheme != "https":
+            raise ValueError("must be an https:// URL (Azure sends bearer tokens only over TLS)")
+        return value.rstrip("/")
+
+    @field_validator("bigquery_url", "google_api_url")
+    @classmethod
+    def _google_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _bundle_exists(cls, value: str) -> str:
+        if value and not Path(value).is_file():
+            raise ValueError("must be the path of a PEM file of CA certificates")
+        return value
 
     @field_validator("port")
     @classmethod

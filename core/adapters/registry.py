@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 ADAPTERS: dict[str, str] = {
     "aws_root": "core.adapters.aws.adapter:build_root",
     "aws_linked": "core.adapters.aws.adapter:build_linked",
+    "azure_subscription": "core.adapters.azure.adapter:build_subscription",
+    "azure_tenant": "core.adapters.azure.adapter:build_tenant",
 }
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Conflict
+from core.services import demo_clouds
 from core.models import (Alert, AlertBasis, AssignmentRule, Booking, ConstraintKind, DataSource, DataSourceKind,
                          Expense, Member, Organization, Pool, PoolPolicy, PowerSchedule, Resource,
                          ResourceConstraint, Role, SharedEnvironment, ThresholdType)
@@ -89,17 +90,19 @@ async def _resources(org, pools, people, now, rng) -> list[Resource]:
     resources = []
     for source_name, kind, pool_name, count, regions, kinds in CLOUDS:
         source = await DataSource.create(organization=org, name=source_name, kind=kind, pool=pools[pool_name],
-                                         config={"sample": True}, last_import_at=now, last_import_status="ok")
+                                         config=demo_clouds.config(kind), last_import_at=now,
+                                         last_import_status="ok")
         for index in range(count):
             rtype, _ = kinds[index % len(kinds)]
             team, owner = TEAMS[pool_name][index % len(TEAMS[pool_name])]
-            prefix = team.lower()
+            name = f"{team.lower()}-{rtype.replace('_', '-')}-{index:02d}"
+            region, active = regions[index % len(regions)], index % 9 != 8
             resources.append(Resource(
-                organization=org, data_source=source, cloud_resource_id=f"{kind.value}-{rtype}-{index:03d}",
-                name=f"{prefix}-{rtype.replace('_', '-')}-{index:02d}", resource_type=rtype,
-                region=regions[index % len(regions)], tags={"team": team.lower(), "env": ("dev", "staging", "prod")[index % 3]},
+                organization=org, data_source=source, cloud_resource_id=demo_clouds.resource_id(kind, rtype, name, region),
+                name=name, resource_type=rtype, details=demo_clouds.details(kind, rtype, region, active),
+                region=region, tags={"team": team.lower(), "env": ("dev", "staging", "prod")[index % 3]},
                 owner=people[owner], pool=pools[team], first_seen=now - timedelta(days=rng.randint(20, HISTORY_DAYS + 30)),
-                last_seen=now, active=index % 9 != 8))
+                last_seen=now, active=active))
     await Resource.bulk_create(resources)
     return await Resource.filter(organization=org).order_by("id")
 

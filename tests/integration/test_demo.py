@@ -74,3 +74,21 @@ async def test_the_hourly_import_leaves_the_sample_data_sources_alone(db):
     result = await run_job(JOBS["data_sources"], Deps(box=SecretBox("k" * 40)), now=NOW)
     assert result == "0 data source(s) imported, 0 failed, 0 alert(s) fired"
     assert await OutboxMessage.all().count() == 0
+
+
+async def test_demo_cloud_sources_look_like_real_ones(db):
+    from core.adapters.azure.power import parse_id
+    from core.models import DataSource, DataSourceKind
+
+    await load_demo(now=NOW)
+    azure = await DataSource.get(kind=DataSourceKind.AZURE_SUBSCRIPTION)
+    assert azure.config["account_id"] == azure.config["subscription_id"] and azure.config["tenant_id"]
+    vm = await Resource.filter(data_source=azure, resource_type="instance").first()
+    assert parse_id(vm.cloud_resource_id) == (azure.config["subscription_id"], "marketing-rg", vm.name)
+    gcp = await DataSource.get(kind=DataSourceKind.GCP)
+    instance = await Resource.filter(data_source=gcp, resource_type="instance").first()
+    assert instance.cloud_resource_id.startswith(f"//compute.googleapis.com/projects/{gcp.config['account_id']}/zones/")
+    assert instance.details["zone"] == f"{instance.region}-b"
+    aws_ids = await Resource.filter(data_source__kind=DataSourceKind.AWS_ROOT, resource_type="instance"
+                                    ).values_list("cloud_resource_id", flat=True)
+    assert all(i.startswith("i-0") and len(i) == 19 for i in aws_ids)

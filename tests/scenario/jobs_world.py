@@ -70,7 +70,7 @@ async def make_jobs_world(cloud: fake_cloud.FakeCloud) -> JobsWorld:
     await alerts.create_alert(actor_id=fx.manager.id, pool_id=dev.id, based_on="cost", threshold=50,
                               threshold_type="percentage", channels=[ALERTS])
     cloud_source = await DataSource.create(organization=fx.org, name="cloud", kind=fake_cloud.KIND, pool=fx.root)
-    await DataSource.create(organization=fx.org, name="gcp billing", kind="gcp", pool=fx.root)  # no adapter: fails
+    await DataSource.create(organization=fx.org, name="k8s billing", kind="kubernetes", pool=fx.root)  # no adapter
     world = JobsWorld(fx, owner, waiter, dev, *[await _resource(fx, dev, name, owner, cloud_source) for name in
                                                ("expired", "expiring", "office-vm", "failing-vm")])
     await constraints.set_resource_ttl(actor_id=owner.id, resource_id=world.expired.id, until=NOW - timedelta(hours=1),

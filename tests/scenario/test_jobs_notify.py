@@ -51,8 +51,9 @@ async def test_each_proactive_message_reaches_slack_once(fake, cloud):
     assert sent[ENVS] == ['owner has booked "perf" from 2026-03-02 18:29 UTC until 2026-03-02 20:30 UTC.',
                           '"stage" is free again: the booking of owner ended at 2026-03-02 18:29 UTC.']
     assert sent[WAITER] == ['"stage" is free now. Book it before someone else does.']
-    assert sent[BOSS] == ['The import of data source "gcp billing" failed: No cloud adapter for "gcp". Valid kinds: '
-                          "alibaba, aws_linked, aws_root. Check its credentials in the web console."]
+    assert sent[BOSS] == ['The import of data source "k8s billing" failed: No cloud adapter for "kubernetes". Valid '
+                          "kinds: alibaba, aws_linked, aws_root, azure_subscription, azure_tenant. Check its credentials "
+                          "in the web console."]
     assert await OutboxMessage.exclude(state="delivered").count() == 0
     assert world.owner.id == (await OutboxMessage.filter(kind="power_warning").first()).target_member_id
 

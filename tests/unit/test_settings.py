@@ -29,12 +29,31 @@ def test_postgres_url_is_taken_as_is(monkeypatch):
     ("BASE_URL", "ftp://x", "CLOUDTUNER_BASE_URL: must be an http:// or https:// URL"),
     ("SECRET_KEY", "short", "CLOUDTUNER_SECRET_KEY: must be at least 32 characters"),
     ("LOG_LEVEL", "LOUD", "CLOUDTUNER_LOG_LEVEL: must be one of"),
+    ("AZURE_ARM_URL", "http://arm.local", "CLOUDTUNER_AZURE_ARM_URL: must be an https:// URL"),
+    ("GOOGLE_API_URL", "grpc://x", "CLOUDTUNER_GOOGLE_API_URL: must be an http:// or https:// URL"),
+    ("CA_BUNDLE", "/no/such.pem", "CLOUDTUNER_CA_BUNDLE: must be the path of a PEM file"),
 ])
 def test_a_bad_value_gives_one_line_naming_the_variable(monkeypatch, name, value, expected):
     monkeypatch.setenv(f"CLOUDTUNER_{name}", value)
     with pytest.raises(SettingsError) as err:
         load_settings()
     assert str(err.value).startswith(expected) and "\n" not in str(err.value)
+
+
+def test_cloud_endpoints_reach_the_adapters_through_the_composition_root(monkeypatch):
+    from config.process import configure_adapters
+    from core.adapters import context
+
+    monkeypatch.setenv("CLOUDTUNER_AZURE_ARM_URL", "https://arm.example.test/")
+    monkeypatch.setenv("CLOUDTUNER_BIGQUERY_URL", "http://127.0.0.1:9050")
+    before = context.current()
+    try:
+        configure_adapters(load_settings())
+        assert (context.current().azure_arm_url, context.current().bigquery_url) == (
+            "https://arm.example.test", "http://127.0.0.1:9050")
+        assert context.current().azure_authority_url == "https://login.microsoftonline.com"
+    finally:
+        context.use(before)
 
 
 def test_dotenv_file_is_read(tmp_path):
