@@ -20,6 +20,7 @@ ADAPTERS: dict[str, str] = {
     "aws_linked": "core.adapters.aws.adapter:build_linked",
     "azure_subscription": "core.adapters.azure.adapter:build_subscription",
     "azure_tenant": "core.adapters.azure.adapter:build_tenant",
+    "gcp": "core.adapters.gcp.adapter:build",
 }
 
 
