@@ -28,9 +28,20 @@ async def make_member(fx: OrgFixture, email: str, role: str = "engineer") -> Mem
     return await orgs.add_member(actor_id=fx.manager.id, email=email, name=email.split("@")[0], role=role)
 
 
-async def make_resource(fx: OrgFixture, name: str, *, pool: Pool | None = None, owner: Member | None = None,
-                        cloud_resource_id: str | None = None, **extra) -> Resource:
-    """A discovered instance (named `name`, id `cloud_resource_id` or the name) in the pool, else the root pool."""
+
+async def make_pool(fx: OrgFixture, name: str, parent: Pool | None = None, **extra) -> Pool:
+    return await Pool.create(organization=fx.org, parent=parent or fx.root, name=name, **extra)
+
+
+async def make_pool_manager(fx: OrgFixture, email: str, pool: Pool) -> Member:
+    member = await make_member(fx, email)
+    return await orgs.grant_pool(actor_id=fx.manager.id, member_id=member.id, pool_id=pool.id)
+
+
+async def make_resource(pool: Pool, name: str, *, owner: Member | None = None, cloud_resource_id: str | None = None,
+                        **extra) -> Resource:
+    """A discovered instance named `name` (its cloud id `cloud_resource_id`, else the name) in the pool's
+    organization, seen at SEEN unless `first_seen`/`last_seen` say otherwise."""
     extra = {"resource_type": "instance", "first_seen": SEEN, "last_seen": SEEN, **extra}
-    return await Resource.create(organization=fx.org, pool=pool or fx.root, owner=owner, name=name,
+    return await Resource.create(organization_id=pool.organization_id, pool=pool, owner=owner, name=name,
                                  cloud_resource_id=cloud_resource_id or name, **extra)

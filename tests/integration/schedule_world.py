@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from core.models import Member, Pool, Resource
 from core.services import orgs, schedules
-from tests.factories import OrgFixture, make_member, make_org
+from tests.factories import OrgFixture, make_member, make_org, make_resource
 
 OFFICE = [{"weekdays": [0, 1, 2, 3, 4], "start": "08:00", "stop": "19:00"}]
 SEEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -33,11 +33,6 @@ class World:
         return self.fx.manager
 
 
-async def make_resource(organization_id: int, pool: Pool, cid: str, owner: Member | None = None, **extra) -> Resource:
-    return await Resource.create(organization_id=organization_id, pool=pool, owner=owner, cloud_resource_id=cid,
-                                 name=cid, resource_type="instance", first_seen=SEEN, last_seen=SEEN, **extra)
-
-
 async def make_world(name: str = "Acme") -> World:
     fx = await make_org(name=name, email=f"boss@{name.lower()}.test")
     dev = await Pool.create(organization=fx.org, parent=fx.root, name="Dev")
@@ -46,8 +41,8 @@ async def make_world(name: str = "Acme") -> World:
     await orgs.grant_pool(actor_id=fx.manager.id, member_id=pool_manager.id, pool_id=dev.id)
     engineer = await make_member(fx, f"eng@{name.lower()}.test")
     other = await make_member(fx, f"other@{name.lower()}.test")
-    dev_vm = await make_resource(fx.org.id, dev, "dev-vm", owner=engineer)
-    ops_vm = await make_resource(fx.org.id, ops, "ops-vm")
+    dev_vm = await make_resource(dev, "dev-vm", owner=engineer, first_seen=SEEN, last_seen=SEEN)
+    ops_vm = await make_resource(ops, "ops-vm", first_seen=SEEN, last_seen=SEEN)
     return World(fx, dev, ops, await Member.get(id=pool_manager.id), engineer, other, dev_vm, ops_vm)
 
 

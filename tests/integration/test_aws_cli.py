@@ -1,13 +1,12 @@
 """`cloudtuner datasource add|list` and `cloudtuner import` as an operator runs them, against moto."""
 
 import json
-import os
 import subprocess
-import sys
 from datetime import datetime, timezone
 
 import pytest
 
+from tests.cli import cli_env, run_cli
 from tests.factories import make_org
 from tests.integration import aws_world as world
 
@@ -28,10 +27,7 @@ def export():
 
 
 def _cli(tmp_path, db_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDTUNER_", "AWS_"))}
-    env.update(CLOUDTUNER_DATA_DIR=str(tmp_path / "data"), CLOUDTUNER_DATABASE_URL=db_url, PYTHONPATH=os.getcwd())
-    return subprocess.run([sys.executable, "-m", "config.cli", *args], env=env, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    return run_cli(list(args), cli_env(tmp_path, db_url), tmp_path)
 
 
 def _config(tmp_path, name: str, **changes) -> str:

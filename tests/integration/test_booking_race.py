@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from core.errors import Conflict
 from core.models import Booking
 from core.services import bookings as svc
-from tests.integration.test_environments import NOW, World, build_world
+from tests.worlds.environments import NOW, World, make_world
 
 M = timedelta(minutes=1)
 CALLS = 10
@@ -17,7 +17,7 @@ CALLS = 10
 
 @pytest.fixture
 async def w(db) -> World:
-    return await build_world()
+    return await make_world()
 
 
 def _skip_unless_postgres(db: str) -> None:

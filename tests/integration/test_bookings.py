@@ -5,7 +5,7 @@ import pytest
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import Booking, SharedEnvironment
 from core.services import bookings as svc
-from tests.integration.test_environments import NOW, World, build_world, other_org_member
+from tests.worlds.environments import NOW, World, make_world, other_org_member
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
@@ -15,7 +15,7 @@ NON_MANAGERS = ("eng", "other_manager")
 
 @pytest.fixture
 async def w(db) -> World:
-    return await build_world()
+    return await make_world()
 
 
 async def _rows() -> list[tuple]:

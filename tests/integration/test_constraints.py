@@ -1,59 +1,19 @@
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import ConstraintKind, Expense, Member, Pool, PoolPolicy, Resource, ResourceConstraint
+from core.models import Expense, PoolPolicy, Resource, ResourceConstraint
 from core.rules.constraints import Effective, Violation
 from core.services import constraints as svc
-from core.services import orgs
-from tests.factories import make_member, make_org
-
-TTL, DAILY, TOTAL = ConstraintKind.TTL, ConstraintKind.DAILY_EXPENSE_LIMIT, ConstraintKind.TOTAL_EXPENSE_LIMIT
-NOW = datetime(2024, 5, 10, 12, 0, tzinfo=timezone.utc)
-TODAY, YESTERDAY = date(2024, 5, 10), date(2024, 5, 9)
-FIRST_SEEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
-
-
-@dataclass
-class World:
-    org_id: int
-    boss: Member
-    root: Pool
-    team: Pool
-    squad: Pool
-    other: Pool
-    owner: Member
-    eng: Member
-    team_manager: Member
-    other_manager: Member
-    vm: Resource
-
-
-async def _resource(org_id: int, pool: Pool, name: str, owner: Member | None = None, active: bool = True) -> Resource:
-    return await Resource.create(organization_id=org_id, cloud_resource_id=f"id-{name}", name=name,
-                                 resource_type="instance", owner=owner, pool=pool, active=active,
-                                 first_seen=FIRST_SEEN, last_seen=NOW)
-
-
-async def _pool_manager(fx, email: str, pool: Pool) -> Member:
-    member = await make_member(fx, email)
-    return await orgs.grant_pool(actor_id=fx.manager.id, member_id=member.id, pool_id=pool.id)
+from tests.factories import make_org
+from tests.worlds.constraints import DAILY, FIRST_SEEN, NOW, TODAY, TOTAL, TTL, World, make_world, seen_resource, spend
 
 
 @pytest.fixture
 async def w(db) -> World:
-    """Root > Team > Squad, Root > Other; the vm lives in Squad and belongs to `owner`."""
-    fx = await make_org()
-    team = await Pool.create(organization=fx.org, parent=fx.root, name="Team")
-    squad = await Pool.create(organization=fx.org, parent=team, name="Squad")
-    other = await Pool.create(organization=fx.org, parent=fx.root, name="Other")
-    owner = await make_member(fx, "owner@acme.test")
-    return World(fx.org.id, fx.manager, fx.root, team, squad, other, owner, await make_member(fx, "eng@acme.test"),
-                 await _pool_manager(fx, "team@acme.test", team), await _pool_manager(fx, "other@acme.test", other),
-                 await _resource(fx.org.id, squad, "vm", owner))
+    return await make_world()
 
 
 async def _rows():
@@ -142,7 +102,7 @@ async def test_policies_inherit_through_two_levels_and_nearest_wins(w):
     }
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.squad.id, kind="ttl", value=24)
     assert (await _effective(w))[TTL] == Effective(TTL, f"pool:{w.squad.id}", FIRST_SEEN + timedelta(hours=24))
-    sibling_vm = await _resource(w.org_id, w.other, "sibling")
+    sibling_vm = await seen_resource(w.other, "sibling")
     assert set(await _effective(w, sibling_vm)) == {TTL, TOTAL}
 
 
@@ -221,7 +181,7 @@ async def test_resource_constraint_permissions(w):
 
 async def test_resource_of_another_organization_is_not_found(w):
     beta = await make_org("Beta", "boss@beta.test")
-    foreign = await _resource(beta.org.id, beta.root, "foreign")
+    foreign = await seen_resource(beta.root, "foreign")
     with pytest.raises(NotFound) as err:
         await svc.set_resource_limit(actor_id=w.boss.id, resource_id=foreign.id, kind="daily_expense_limit", amount=1)
     assert err.value.code == "resource_not_found"
@@ -232,17 +192,10 @@ async def test_resource_of_another_organization_is_not_found(w):
     assert await ResourceConstraint.all().count() == 0
 
 
-async def _spend(resource: Resource, **days: str) -> None:
-    named = {"today": TODAY, "yesterday": YESTERDAY}
-    for key, cost in days.items():
-        day = named.get(key) or date.fromisoformat(key.removeprefix("d"))
-        await Expense.create(resource=resource, day=day, cost=Decimal(cost))
-
-
 async def test_check_resource_reads_costs_and_compares_strictly(w):
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="daily_expense_limit", value=10)
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="total_expense_limit", value=100)
-    await _spend(w.vm, d20240501="33.333333", d20240502="46.666667", yesterday="10.000000", today="10.000000")
+    await spend(w.vm, d20240501="33.333333", d20240502="46.666667", yesterday="10.000000", today="10.000000")
     assert await svc.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW) == []
     await Expense.filter(resource_id=w.vm.id, day=TODAY).update(cost=Decimal("10.100000"))
     got = await svc.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW)
@@ -262,19 +215,19 @@ async def test_check_resource_ttl_from_first_seen_and_inactive(w):
 
 async def test_check_organization_finds_breaking_active_resources_only(w):
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.team.id, kind="daily_expense_limit", value=5)
-    calm = await _resource(w.org_id, w.squad, "calm")
-    gone = await _resource(w.org_id, w.squad, "gone", active=False)
-    free = await _resource(w.org_id, w.other, "free")
-    exempt = await _resource(w.org_id, w.squad, "exempt")
+    calm = await seen_resource(w.squad, "calm")
+    gone = await seen_resource(w.squad, "gone", active=False)
+    free = await seen_resource(w.other, "free")
+    exempt = await seen_resource(w.squad, "exempt")
     await svc.set_resource_limit(actor_id=w.boss.id, resource_id=exempt.id, kind="daily_expense_limit", amount=0)
-    aged = await _resource(w.org_id, w.other, "aged")
+    aged = await seen_resource(w.other, "aged")
     await svc.set_resource_ttl(actor_id=w.boss.id, resource_id=aged.id, until=NOW - timedelta(hours=1),
                                now=NOW - timedelta(hours=2))
     for r in (w.vm, gone, free, exempt):
-        await _spend(r, yesterday="6")
-    await _spend(calm, yesterday="5", today="4.99")
+        await spend(r, yesterday="6")
+    await spend(calm, yesterday="5", today="4.99")
     beta = await make_org("Beta", "boss@beta.test")
-    await _spend(await _resource(beta.org.id, beta.root, "foreign", active=True), yesterday="99")
+    await spend(await seen_resource(beta.root, "foreign", active=True), yesterday="99")
     got = await svc.check_organization(organization_id=w.org_id, now=NOW)
     assert [(r.resource.id, r.violations) for r in got] == [
         (w.vm.id, [Violation(DAILY, 5, Decimal("6.000000"), "2024-05-09")]),

@@ -1,35 +1,21 @@
 """Reading constraints in batch: check_organization and constraints_of cost a fixed number of queries,
 and constraints_of agrees with resource_constraints and check_resource one by one."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from tortoise import connections
 
 from core.rules.constraints import Effective, Violation
 from core.services import constraints as svc
 from tests.factories import make_org
-from tests.integration.test_constraints import DAILY, FIRST_SEEN, NOW, TOTAL, TTL, _resource, _spend
-from tests.integration.test_constraints import w  # noqa: F401  (the fixture, found by pytest in this module)
+from tests.probes import counting_queries
+from tests.worlds.constraints import DAILY, FIRST_SEEN, NOW, TOTAL, TTL, World, make_world, seen_resource, spend
 
 
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    """The SQL statements run on the default connection inside the block (also imported by other tests)."""
-    client = type(connections.get("default"))
-    calls: list[str] = []
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("execute_query", "execute_query_dict"):
-            original = getattr(client, name)
-
-            async def counted(self, *args, _original=original, **kwargs):
-                calls.append(args[0])
-                return await _original(self, *args, **kwargs)
-            patch.setattr(client, name, counted)
-        yield calls
+@pytest.fixture
+async def w(db) -> World:
+    return await make_world()
 
 
 async def test_check_organization_query_count_does_not_grow_with_resources(w):
@@ -40,10 +26,10 @@ async def test_check_organization_query_count_does_not_grow_with_resources(w):
             got = await svc.check_organization(organization_id=w.org_id, now=NOW)
         return len(got), len(calls)
 
-    await _spend(w.vm, today="2")
+    await spend(w.vm, today="2")
     one = await count_queries()
     for i in range(5):
-        await _spend(await _resource(w.org_id, w.squad, f"r{i}"), today="3", yesterday="0.5")
+        await spend(await seen_resource(w.squad, f"r{i}"), today="3", yesterday="0.5")
     assert one[0] == 1
     assert await count_queries() == (6, one[1])
 
@@ -51,13 +37,13 @@ async def test_check_organization_query_count_does_not_grow_with_resources(w):
 async def test_constraints_of_many_resources_matches_one_by_one_in_a_fixed_number_of_queries(w):
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="daily_expense_limit", value=5)
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.team.id, kind="ttl", value=24)
-    await _spend(w.vm, today="6")
-    gone = await _resource(w.org_id, w.squad, "gone", active=False)
-    own = await _resource(w.org_id, w.other, "own")
+    await spend(w.vm, today="6")
+    gone = await seen_resource(w.squad, "gone", active=False)
+    own = await seen_resource(w.other, "own")
     await svc.set_resource_limit(actor_id=w.boss.id, resource_id=own.id, kind="total_expense_limit", amount=3)
-    await _spend(own, yesterday="4")
+    await spend(own, yesterday="4")
     beta = await make_org("Beta", "boss@beta.test")
-    foreign = await _resource(beta.org.id, beta.root, "foreign")
+    foreign = await seen_resource(beta.root, "foreign")
     ids = [w.vm.id, gone.id, own.id, foreign.id]
     with counting_queries() as calls:
         got = await svc.constraints_of(organization_id=w.org_id, resource_ids=ids, now=NOW)

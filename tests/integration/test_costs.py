@@ -9,16 +9,11 @@ from core.errors import NotFound
 from core.models import Expense, Pool, Resource
 from core.queries.costs import pool_cost, pool_summaries, pool_summary, pool_tree, subtree_ids
 from core.services.pools import create_pool
-from tests.integration.test_constraints_batch import counting_queries
-from tests.factories import make_org
+from tests.factories import make_org, make_resource
+from tests.probes import counting_queries
 
 D = Decimal
 SEEN = datetime(2024, 1, 1, tzinfo=timezone.utc)
-
-
-async def _resource(fx, pool: Pool, name: str) -> Resource:
-    return await Resource.create(organization=fx.org, cloud_resource_id=name, name=name, resource_type="instance",
-                                 pool=pool, first_seen=SEEN, last_seen=SEEN)
 
 
 async def _spend(resource: Resource, start: date, end: date, cost: str) -> None:
@@ -58,11 +53,11 @@ async def test_nested_costs_to_the_cent_this_month_only(db):
     other = await make_org("Other", "boss@other.test")
     dev, frontend, backend, ops = await _tree(fx)
     today = date(2024, 4, 21)
-    await _spend(await _resource(fx, frontend, "fe"), date(2024, 4, 1), today, "0.333333")
-    await _spend(await _resource(fx, backend, "be"), date(2024, 3, 25), date(2024, 4, 22), "1.10")
-    await _spend(await _resource(fx, dev, "dev-db"), date(2024, 4, 5), date(2024, 4, 5), "100.004999")
-    await _spend(await _resource(fx, ops, "ops"), today, today, "7")
-    await _spend(await _resource(other, other.root, "elsewhere"), today, today, "1000")
+    await _spend(await make_resource(frontend, "fe"), date(2024, 4, 1), today, "0.333333")
+    await _spend(await make_resource(backend, "be"), date(2024, 3, 25), date(2024, 4, 22), "1.10")
+    await _spend(await make_resource(dev, "dev-db"), date(2024, 4, 5), date(2024, 4, 5), "100.004999")
+    await _spend(await make_resource(ops, "ops"), today, today, "7")
+    await _spend(await make_resource(other.root, "elsewhere"), today, today, "1000")
     assert await pool_cost(frontend.id, today=today) == D("7.00")  # 21 × 0.333333 = 6.999993
     assert await pool_cost(backend.id, today=today) == D("23.10")  # 1..21 April, not March nor the 22nd
     assert await pool_cost(dev.id, today=today) == D("130.10")  # 6.999993 + 23.1 + 100.004999
@@ -82,8 +77,8 @@ async def test_summary_forecast_mid_month_over_sub_pools(db):
     fx = await make_org()
     dev, frontend, backend, ops = await _tree(fx)
     today = date(2024, 4, 21)
-    await _spend(await _resource(fx, frontend, "fe"), date(2024, 1, 1), today, "10.25")
-    await _spend(await _resource(fx, backend, "be"), date(2024, 1, 1), today, "5")
+    await _spend(await make_resource(frontend, "fe"), date(2024, 1, 1), today, "10.25")
+    await _spend(await make_resource(backend, "be"), date(2024, 1, 1), today, "5")
     summary = await pool_summary(dev.id, today=today)
     assert summary.cost == D("320.25") and summary.limit == D("500")
     assert (summary.forecast.daily_average, summary.forecast.days_averaged) == (D("15.25"), 30)
@@ -95,7 +90,7 @@ async def test_summary_forecast_mid_month_over_sub_pools(db):
 
 async def test_summary_first_day_of_month(db):
     fx = await make_org()
-    resource = await _resource(fx, fx.root, "vm")
+    resource = await make_resource(fx.root, "vm")
     await _spend(resource, date(2024, 3, 1), date(2024, 4, 30), "2")
     await _spend(resource, date(2024, 5, 1), date(2024, 5, 1), "0.5")
     summary = await pool_summary(fx.root.id, today=date(2024, 5, 1))
@@ -106,7 +101,7 @@ async def test_summary_first_day_of_month(db):
 
 async def test_summary_last_day_of_month(db):
     fx = await make_org()
-    await _spend(await _resource(fx, fx.root, "vm"), date(2024, 3, 1), date(2024, 3, 31), "3.3")
+    await _spend(await make_resource(fx.root, "vm"), date(2024, 3, 1), date(2024, 3, 31), "3.3")
     summary = await pool_summary(fx.root.id, today=date(2024, 3, 31))
     assert summary.cost == D("102.30") and summary.forecast.value == D("102.30")
     assert summary.forecast.days_left == 0
@@ -114,7 +109,7 @@ async def test_summary_last_day_of_month(db):
 
 async def test_summary_with_fewer_than_30_days_of_history(db):
     fx = await make_org()
-    resource = await _resource(fx, fx.root, "vm")
+    resource = await make_resource(fx.root, "vm")
     await _spend(resource, date(2024, 4, 12), date(2024, 4, 12), "40")  # the first expense ever
     await _spend(resource, date(2024, 4, 20), date(2024, 4, 21), "10")
     summary = await pool_summary(fx.root.id, today=date(2024, 4, 21))
@@ -131,7 +126,7 @@ async def test_summary_with_fewer_than_30_days_of_history(db):
 async def test_exceeded_and_forecast_overspend_flags(db, limit, exceeded, overspend):
     fx = await make_org()
     pool = await create_pool(actor_id=fx.manager.id, parent_id=fx.root.id, name="team", monthly_limit=limit)
-    await _spend(await _resource(fx, pool, "vm"), date(2024, 3, 22), date(2024, 4, 21), "10")
+    await _spend(await make_resource(pool, "vm"), date(2024, 3, 22), date(2024, 4, 21), "10")
     summary = await pool_summary(pool.id, today=date(2024, 4, 21))  # cost 210, forecast 300
     assert (summary.cost, summary.forecast.value) == (D("210.00"), D("300.00"))
     assert (summary.exceeded, summary.forecast_overspend) == (exceeded, overspend)
@@ -148,10 +143,10 @@ async def test_pool_summaries_match_pool_summary_in_a_fixed_number_of_queries(db
     other = await make_org("Other", "boss@other.test")
     dev, frontend, backend, ops = await _tree(fx)
     today = date(2024, 4, 21)
-    await _spend(await _resource(fx, frontend, "fe"), date(2024, 3, 10), today, "10.25")
-    await _spend(await _resource(fx, backend, "be"), date(2024, 4, 12), today, "5")
-    await _spend(await _resource(fx, ops, "ops"), date(2024, 4, 20), today, "7")
-    await _spend(await _resource(other, other.root, "elsewhere"), date(2024, 4, 1), today, "1000")
+    await _spend(await make_resource(frontend, "fe"), date(2024, 3, 10), today, "10.25")
+    await _spend(await make_resource(backend, "be"), date(2024, 4, 12), today, "5")
+    await _spend(await make_resource(ops, "ops"), date(2024, 4, 20), today, "7")
+    await _spend(await make_resource(other.root, "elsewhere"), date(2024, 4, 1), today, "1000")
     wanted = [dev.id, frontend.id, ops.id, fx.root.id, other.root.id]
     with counting_queries() as calls:
         got = await pool_summaries(fx.org.id, today=today, pool_ids=wanted)

@@ -25,7 +25,7 @@ async def _costs() -> dict:
 
 async def test_upsert_inserts_new_keys_and_updates_only_the_named_columns_of_known_ones(db):
     fx = await make_org()
-    vm, db_vm = await make_resource(fx, "vm"), await make_resource(fx, "db")
+    vm, db_vm = await make_resource(fx.root, "vm"), await make_resource(fx.root, "db")
     await _upsert([(vm.id, D1, Decimal("1.5")), (vm.id, D2, Decimal("2")), (db_vm.id, D1, Decimal("0.000001"))])
     first = {e.day: e.id for e in await Expense.filter(resource_id=vm.id)}
     await _upsert([(vm.id, D1, Decimal("9.25")), (db_vm.id, D2, Decimal("3"))])
@@ -36,7 +36,7 @@ async def test_upsert_inserts_new_keys_and_updates_only_the_named_columns_of_kno
 
 async def test_an_empty_upsert_writes_nothing_and_a_failing_one_writes_nothing_either(db):
     fx = await make_org()
-    vm = await make_resource(fx, "vm")
+    vm = await make_resource(fx.root, "vm")
     await _upsert([])
     with pytest.raises(IntegrityError):
         await _upsert([(vm.id, D1, Decimal("1")), (vm.id + 999, D1, Decimal("1"))])  # no such resource
@@ -45,7 +45,7 @@ async def test_an_empty_upsert_writes_nothing_and_a_failing_one_writes_nothing_e
 
 async def test_more_rows_than_one_statement_takes_are_all_written(db, monkeypatch):
     fx = await make_org()
-    vm = await make_resource(fx, "vm")
+    vm = await make_resource(fx.root, "vm")
     monkeypatch.setattr("core.db.ARRAY_ROWS", 3)
     days = [D1 + timedelta(days=n) for n in range(7)]
     await _upsert([(vm.id, day, Decimal(n)) for n, day in enumerate(days)])
@@ -55,7 +55,7 @@ async def test_more_rows_than_one_statement_takes_are_all_written(db, monkeypatc
 
 async def test_fetch_reads_each_column_as_its_type_on_both_databases(db):
     fx = await make_org()
-    vm = await make_resource(fx, "vm")
+    vm = await make_resource(fx.root, "vm")
     await _upsert([(vm.id, D1, Decimal("12.345678")), (vm.id, D2, Decimal("1"))])
     rows = await fetch_rows("SELECT resource_id, day, cost FROM expense WHERE day >= ? AND resource_id IN (?, ?) "
                             "ORDER BY day", [D2, vm.id, vm.id + 1], types=(int, date, Decimal))

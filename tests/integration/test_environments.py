@@ -1,64 +1,18 @@
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import Booking, Member, Pool, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
+from core.models import Booking, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
 from core.rules.bookings import EnvStatus
 from core.services import environments as envs
-from core.services import orgs
-from tests.factories import make_member, make_org
-
-NOW = datetime(2030, 3, 4, 10, 0, tzinfo=timezone.utc)
-HOUR = timedelta(hours=1)
-
-
-@dataclass
-class World:
-    org_id: int
-    boss: Member
-    root: Pool
-    team: Pool
-    squad: Pool
-    other: Pool
-    holder: Member
-    eng: Member
-    team_manager: Member
-    other_manager: Member
-    vm: Resource
-    env: SharedEnvironment
-
-
-async def _pool_manager(fx, email: str, pool: Pool) -> Member:
-    member = await make_member(fx, email)
-    return await orgs.grant_pool(actor_id=fx.manager.id, member_id=member.id, pool_id=pool.id)
-
-
-async def build_world() -> World:
-    """Root > Team > Squad, Root > Other; the vm and the hand-made env "stage" live in Squad."""
-    fx = await make_org()
-    team = await Pool.create(organization=fx.org, parent=fx.root, name="Team")
-    squad = await Pool.create(organization=fx.org, parent=team, name="Squad")
-    other = await Pool.create(organization=fx.org, parent=fx.root, name="Other")
-    vm = await Resource.create(organization=fx.org, cloud_resource_id="i-vm", name="vm", resource_type="instance",
-                               pool=squad, first_seen=NOW - 24 * HOUR, last_seen=NOW)
-    env = await envs.create_environment(actor_id=fx.manager.id, pool_id=squad.id, name="stage",
-                                        properties={"IP": "10.0.0.1"})
-    return World(fx.org.id, fx.manager, fx.root, team, squad, other,
-                 await make_member(fx, "holder@acme.test"), await make_member(fx, "eng@acme.test"),
-                 await _pool_manager(fx, "team@acme.test", team), await _pool_manager(fx, "other@acme.test", other),
-                 vm, env)
-
-
-async def other_org_member() -> Member:
-    return (await make_org("Globex", "boss@globex.test")).manager
+from tests.worlds.environments import HOUR, NOW, World, make_world, other_org_member
 
 
 @pytest.fixture
 async def w(db) -> World:
-    return await build_world()
+    return await make_world()
 
 
 async def _env_rows() -> list[tuple]:

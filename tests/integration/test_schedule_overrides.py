@@ -8,7 +8,8 @@ from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import OverrideKind, ScheduleOverride
 from core.services import schedules
 from core.services.schedules import DueAction, DueWarning
-from tests.integration.schedule_world import make_resource, make_world, office_schedule, utc
+from tests.factories import make_resource
+from tests.integration.schedule_world import make_world, office_schedule, utc
 
 EVENING = utc(2026, 3, 2, 18, 30)  # a Monday, half an hour before the office schedule stops
 
@@ -64,7 +65,7 @@ async def test_bad_overrides_are_refused_and_nothing_is_written(db, kwargs, erro
     w, _ = await scheduled_world()
     kwargs = dict(kwargs)
     resources = {"dev": w.dev_vm, "ops": w.ops_vm,
-                 "unscheduled": await make_resource(w.fx.org.id, w.dev, "bare", owner=w.engineer),
+                 "unscheduled": await make_resource(w.dev, "bare", owner=w.engineer),
                  "foreign": (await make_world("Globex")).dev_vm}
     actor = getattr(w, kwargs.pop("actor", "engineer"))
     resource = resources[kwargs.pop("resource", "dev")]
@@ -95,11 +96,11 @@ async def test_managers_and_owners_may_override(db):
 
 async def test_due_actions_combine_schedules_resources_and_overrides(db):
     w, schedule = await scheduled_world()
-    skipped = await make_resource(w.fx.org.id, w.dev, "skipped", power_schedule=schedule)
-    await make_resource(w.fx.org.id, w.dev, "gone", power_schedule=schedule, active=False)
-    await make_resource(w.fx.org.id, w.dev, "unscheduled")
+    skipped = await make_resource(w.dev, "skipped", power_schedule=schedule)
+    await make_resource(w.dev, "gone", power_schedule=schedule, active=False)
+    await make_resource(w.dev, "unscheduled")
     paused = await office_schedule(w, name="Paused", enabled=False)
-    await make_resource(w.fx.org.id, w.dev, "paused", power_schedule=paused)
+    await make_resource(w.dev, "paused", power_schedule=paused)
     other = await make_world("Globex")
     foreign = await office_schedule(other)
     await schedules.attach_resources(actor_id=other.manager.id, schedule_id=foreign.id, resource_ids=[other.dev_vm.id])
@@ -135,7 +136,7 @@ async def test_due_actions_read_the_schedule_zone(db):
 
 async def test_due_warnings_skip_suppressed_stops_and_warn_again_after_a_snooze(db):
     w, schedule = await scheduled_world()
-    skipped = await make_resource(w.fx.org.id, w.dev, "skipped", power_schedule=schedule)
+    skipped = await make_resource(w.dev, "skipped", power_schedule=schedule)
     await schedules.skip_tonight(actor_id=w.manager.id, resource_id=skipped.id, now=utc(2026, 3, 2, 18))
     await schedules.snooze(actor_id=w.engineer.id, resource_id=w.dev_vm.id, hours=1, now=utc(2026, 3, 2, 18, 20))
     at_warning = await schedules.due_warnings(w.fx.org.id, since=utc(2026, 3, 2, 18, 25), now=utc(2026, 3, 2, 18, 35))

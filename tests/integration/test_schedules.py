@@ -7,7 +7,8 @@ import pytest
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import PowerSchedule, Resource, ScheduleMode, SharedEnvironment
 from core.services import schedules
-from tests.integration.schedule_world import OFFICE, make_resource, make_world, office_schedule
+from tests.factories import make_resource
+from tests.integration.schedule_world import OFFICE, make_world, office_schedule
 
 PERIOD = {"weekdays": [0], "start": "08:00", "stop": "19:00"}
 
@@ -162,7 +163,7 @@ async def test_delete_unschedules_its_resources(db):
     schedule = await office_schedule(w)
     keep = await office_schedule(w, name="Other")
     await schedules.attach_resources(actor_id=w.manager.id, schedule_id=schedule.id, resource_ids=[w.dev_vm.id, w.ops_vm.id])
-    spare = await make_resource(w.fx.org.id, w.dev, "spare", power_schedule=keep)
+    spare = await make_resource(w.dev, "spare", power_schedule=keep)
     assert await schedules.delete_schedule(actor_id=w.manager.id, schedule_id=schedule.id) == 2
     assert not await PowerSchedule.exists(id=schedule.id)
     assert await Resource.filter(power_schedule_id=None).count() == 2

@@ -8,7 +8,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Booking, SharedEnvironment, WaitlistEntry
 from core.services import waitlist as svc
 from core.services.waitlist import TurnOutcome
-from tests.integration.test_environments import NOW, World, build_world, other_org_member
+from tests.worlds.environments import NOW, World, make_world, other_org_member
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
@@ -16,7 +16,7 @@ M = timedelta(minutes=1)
 
 @pytest.fixture
 async def w(db) -> World:
-    return await build_world()
+    return await make_world()
 
 
 async def _entries() -> list[tuple]:

@@ -13,7 +13,7 @@ from core.models import Booking, DataSource, Member, Pool, Resource
 from core.services import alerts, constraints, environments, schedules, slack_links, waitlist
 from core.services.resources import upsert_expenses
 from jobs.runner import Deps
-from tests.factories import OrgFixture, make_member, make_org
+from tests.factories import OrgFixture, make_member, make_org, make_resource
 from tests.integration import fake_cloud
 from tests.scenario.notify_fake import TroubledSlack
 from tests.scenario.slack_fake import CONSOLE, SECRET_KEY, TEAM
@@ -50,12 +50,6 @@ async def fake(db):
     await slack.close()
 
 
-async def _resource(fx: OrgFixture, pool: Pool, name: str, owner: Member | None, source: DataSource) -> Resource:
-    return await Resource.create(organization=fx.org, pool=pool, owner=owner, cloud_resource_id=name, name=name,
-                                 region="eu-west-1", resource_type="instance", first_seen=SEEN, last_seen=SEEN,
-                                 data_source=source)
-
-
 async def make_jobs_world(cloud: fake_cloud.FakeCloud) -> JobsWorld:
     fx = await make_org()
     owner = await make_member(fx, "owner@acme.test")
@@ -71,7 +65,8 @@ async def make_jobs_world(cloud: fake_cloud.FakeCloud) -> JobsWorld:
                               threshold_type="percentage", channels=[ALERTS])
     cloud_source = await DataSource.create(organization=fx.org, name="cloud", kind=fake_cloud.KIND, pool=fx.root)
     await DataSource.create(organization=fx.org, name="k8s billing", kind="kubernetes", pool=fx.root)  # no adapter
-    world = JobsWorld(fx, owner, waiter, dev, *[await _resource(fx, dev, name, owner, cloud_source) for name in
+    seen = {"region": "eu-west-1", "first_seen": SEEN, "last_seen": SEEN, "data_source": cloud_source}
+    world = JobsWorld(fx, owner, waiter, dev, *[await make_resource(dev, name, owner=owner, **seen) for name in
                                                ("expired", "expiring", "office-vm", "failing-vm")])
     await constraints.set_resource_ttl(actor_id=owner.id, resource_id=world.expired.id, until=NOW - timedelta(hours=1),
                                        now=NOW - timedelta(days=1))

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from core import clock
 from core.models import Member, Pool, Resource, SharedEnvironment
 from core.services import environments, orgs, resources, slack_links
+from tests import factories
 from tests.factories import OrgFixture, make_member, make_org
 from tests.scenario.slack_fake import TEAM, FakeSlack
 
@@ -39,9 +40,9 @@ class World:
 
 
 async def make_resource(fx: OrgFixture, pool: Pool, name: str, owner: Member | None, first_seen: datetime) -> Resource:
-    return await Resource.create(organization=fx.org, pool=pool, owner=owner, cloud_resource_id=f"i-{name}",
-                                 name=name, resource_type="instance", region="eu-west-1",
-                                 first_seen=first_seen, last_seen=first_seen)
+    """An instance of the world's cloud (id "i-<name>", in eu-west-1), last seen when first seen."""
+    return await factories.make_resource(pool, name, owner=owner, cloud_resource_id=f"i-{name}", region="eu-west-1",
+                                         first_seen=first_seen, last_seen=first_seen)
 
 
 async def make_world(fake: FakeSlack) -> World:

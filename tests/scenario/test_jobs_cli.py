@@ -1,23 +1,16 @@
 """`cloudtuner jobs run <name>` and `cloudtuner jobs list`, as an operator runs them."""
 
-import os
 import subprocess
-import sys
+
+from tests.cli import cli_env, own_db_url, run_cli
 
 
 def _cli(args, tmp_path, db_url: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDTUNER_", "SLACK_"))}
-    env.update(CLOUDTUNER_DATA_DIR=str(tmp_path / "data"), CLOUDTUNER_DATABASE_URL=db_url, PYTHONPATH=os.getcwd())
-    return subprocess.run([sys.executable, "-m", "config.cli", "jobs", *args], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
-
-
-def _own(db: str, tmp_path) -> str:
-    return f"sqlite://{tmp_path / 'own.sqlite3'}" if db.startswith("sqlite") else db
+    return run_cli(["jobs", *args], cli_env(tmp_path, db_url), tmp_path)
 
 
 async def test_run_a_job_now_and_see_when_each_last_completed(db, tmp_path):
-    url = _own(db, tmp_path)
+    url = own_db_url(db, tmp_path)
     ran = _cli(["run", "constraint_check"], tmp_path, url)
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "constraint_check: 0 violation(s) announced, 0 organization(s) failed"
@@ -30,7 +23,7 @@ async def test_run_a_job_now_and_see_when_each_last_completed(db, tmp_path):
 
 
 async def test_unknown_jobs_and_delivery_without_slack_are_refused_with_one_line(db, tmp_path):
-    url = _own(db, tmp_path)
+    url = own_db_url(db, tmp_path)
     unknown = _cli(["run", "nightly"], tmp_path, url)
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == ('cloudtuner: There is no job named "nightly". Jobs: booking_events, '

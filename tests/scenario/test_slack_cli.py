@@ -4,13 +4,11 @@ token is bound, and a refused token or an unreachable Slack is one line on stder
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 
 import pytest_asyncio
 
+from tests.cli import COMMAND, cli_env, own_db_url
 from tests.scenario.slack_fake import FakeSlack
-from tests.scenario.test_cli import _env, _own_db_url
 
 
 @pytest_asyncio.fixture
@@ -23,14 +21,14 @@ async def fake():
 
 async def _cli(args: list[str], env: dict, cwd) -> tuple[int, str, str]:
     """Run the command without blocking the event loop the fake Slack answers on."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "config.cli", *args, env=env, cwd=cwd,
+    proc = await asyncio.create_subprocess_exec(*COMMAND, *args, env=env, cwd=cwd,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
     return proc.returncode, out.decode(), err.decode()
 
 
 async def test_bind_finds_the_workspace_of_the_bot_token(db, tmp_path, fake):
-    env = _env(tmp_path, _own_db_url(db, tmp_path), PYTHONPATH=os.getcwd(), SLACK_BOT_TOKEN="xoxb-good",
+    env = cli_env(tmp_path, own_db_url(db, tmp_path), SLACK_BOT_TOKEN="xoxb-good",
                SLACK_SIGNING_SECRET="s", CLOUDTUNER_SLACK_API_URL=fake.api_url)
     code, _, err = await _cli(["init", "--org", "Initech", "--manager-email", "bill@initech.test"], env, tmp_path)
     assert code == 0, err
@@ -42,7 +40,7 @@ async def test_bind_finds_the_workspace_of_the_bot_token(db, tmp_path, fake):
 
 async def test_a_refused_token_is_one_line_and_exit_code_1(tmp_path, fake):
     fake.failures["auth.test"] = {"error": "invalid_auth"}
-    env = _env(tmp_path, "", PYTHONPATH=os.getcwd(), SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET="s",
+    env = cli_env(tmp_path, "", SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET="s",
                CLOUDTUNER_SLACK_API_URL=fake.api_url)
     code, out, err = await _cli(["slack", "bind", "--org", "Initech"], env, tmp_path)
     assert code == 1 and out == ""
@@ -54,7 +52,7 @@ async def test_a_refused_token_is_one_line_and_exit_code_1(tmp_path, fake):
 async def test_an_unreachable_slack_is_one_line_and_exit_code_1(tmp_path, fake):
     gone = fake.api_url
     await fake.close()
-    env = _env(tmp_path, "", PYTHONPATH=os.getcwd(), SLACK_BOT_TOKEN="xoxb-good", SLACK_SIGNING_SECRET="s",
+    env = cli_env(tmp_path, "", SLACK_BOT_TOKEN="xoxb-good", SLACK_SIGNING_SECRET="s",
                CLOUDTUNER_SLACK_API_URL=gone)
     code, _, err = await _cli(["slack", "bind", "--org", "Initech"], env, tmp_path)
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from core.models import Pool
 from core.services import constraints, resources
-from tests.integration.test_constraints_batch import counting_queries
+from tests.probes import counting_queries
 from tests.scenario.slack_fake import texts
 from tests.scenario.slack_world import BOSS, OWNER, make_resource, make_world
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from urllib.parse import urlencode
 
+from tests.cli import COMMAND, cli_env, run_cli
 from tests.scenario.slack_fake import SECRET, FakeSlack, sign, texts
 
 
@@ -23,9 +22,8 @@ def _free_port() -> int:
 
 
 def _start(tmp_path, port: int, **extra: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDTUNER_", "SLACK_"))}
-    env.update(CLOUDTUNER_DATA_DIR=str(tmp_path / "data"), CLOUDTUNER_PORT=str(port), PYTHONPATH=os.getcwd(), **extra)
-    return subprocess.Popen([sys.executable, "-m", "config.cli", "serve"], env=env, cwd=tmp_path,
+    env = cli_env(tmp_path, CLOUDTUNER_PORT=str(port), **extra)
+    return subprocess.Popen([*COMMAND, "serve"], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -84,10 +82,7 @@ async def test_with_a_bot_token_slack_requests_are_served_and_the_bot_is_health_
 
 
 def _cli(tmp_path, *args: str, **extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDTUNER_", "SLACK_"))}
-    env.update(CLOUDTUNER_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=os.getcwd(), **extra)
-    return subprocess.run([sys.executable, "-m", "config.cli", *args], env=env, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    return run_cli(list(args), cli_env(tmp_path, **extra), tmp_path)
 
 
 def _bindings(tmp_path) -> list[tuple[str, str]]:

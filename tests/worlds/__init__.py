@@ -1,0 +1,1 @@
+"""Shared worlds: the organizations, pools, people and resources several test modules start from."""
