@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from core.models import ConstraintKind, Expense, Member, Pool, Resource
-from tests.factories import make_member, make_org, make_pool, make_pool_manager, make_resource
+from tests.factories import make_member, make_org, make_pool_manager, make_resource
+from tests.worlds.teams import Teams, make_teams
 
 TTL, DAILY, TOTAL = ConstraintKind.TTL, ConstraintKind.DAILY_EXPENSE_LIMIT, ConstraintKind.TOTAL_EXPENSE_LIMIT
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=timezone.utc)
@@ -16,13 +17,7 @@ FIRST_SEEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
 
 
 @dataclass
-class World:
-    org_id: int
-    boss: Member
-    root: Pool
-    team: Pool
-    squad: Pool
-    other: Pool
+class World(Teams):
     owner: Member
     eng: Member
     team_manager: Member
@@ -38,12 +33,12 @@ async def seen_resource(pool: Pool, name: str, owner: Member | None = None, acti
 
 async def make_world() -> World:
     fx = await make_org()
-    team = await make_pool(fx, "Team")
-    squad, other = await make_pool(fx, "Squad", team), await make_pool(fx, "Other")
+    teams = await make_teams(fx)
     owner = await make_member(fx, "owner@acme.test")
-    return World(fx.org.id, fx.manager, fx.root, team, squad, other, owner, await make_member(fx, "eng@acme.test"),
-                 await make_pool_manager(fx, "team@acme.test", team),
-                 await make_pool_manager(fx, "other@acme.test", other), await seen_resource(squad, "vm", owner))
+    return World(**vars(teams), owner=owner, eng=await make_member(fx, "eng@acme.test"),
+                 team_manager=await make_pool_manager(fx, "team@acme.test", teams.team),
+                 other_manager=await make_pool_manager(fx, "other@acme.test", teams.other),
+                 vm=await seen_resource(teams.squad, "vm", owner))
 
 
 async def spend(resource: Resource, **days: str) -> None:

@@ -6,22 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from core.models import Member, Pool, Resource, SharedEnvironment
+from core.models import Member, Resource, SharedEnvironment
 from core.services import environments as envs
-from tests.factories import make_member, make_org, make_pool, make_pool_manager, make_resource
+from tests.factories import make_member, make_org, make_pool_manager, make_resource
+from tests.worlds.teams import Teams, make_teams
 
 NOW = datetime(2030, 3, 4, 10, 0, tzinfo=timezone.utc)
 HOUR = timedelta(hours=1)
 
 
 @dataclass
-class World:
-    org_id: int
-    boss: Member
-    root: Pool
-    team: Pool
-    squad: Pool
-    other: Pool
+class World(Teams):
     holder: Member
     eng: Member
     team_manager: Member
@@ -32,15 +27,14 @@ class World:
 
 async def make_world() -> World:
     fx = await make_org()
-    team = await make_pool(fx, "Team")
-    squad, other = await make_pool(fx, "Squad", team), await make_pool(fx, "Other")
-    vm = await make_resource(squad, "vm", cloud_resource_id="i-vm", first_seen=NOW - 24 * HOUR, last_seen=NOW)
-    env = await envs.create_environment(actor_id=fx.manager.id, pool_id=squad.id, name="stage",
+    teams = await make_teams(fx)
+    vm = await make_resource(teams.squad, "vm", cloud_resource_id="i-vm", first_seen=NOW - 24 * HOUR, last_seen=NOW)
+    env = await envs.create_environment(actor_id=fx.manager.id, pool_id=teams.squad.id, name="stage",
                                         properties={"IP": "10.0.0.1"})
-    return World(fx.org.id, fx.manager, fx.root, team, squad, other,
-                 await make_member(fx, "holder@acme.test"), await make_member(fx, "eng@acme.test"),
-                 await make_pool_manager(fx, "team@acme.test", team),
-                 await make_pool_manager(fx, "other@acme.test", other), vm, env)
+    return World(**vars(teams), holder=await make_member(fx, "holder@acme.test"),
+                 eng=await make_member(fx, "eng@acme.test"),
+                 team_manager=await make_pool_manager(fx, "team@acme.test", teams.team),
+                 other_manager=await make_pool_manager(fx, "other@acme.test", teams.other), vm=vm, env=env)
 
 
 async def other_org_member() -> Member:
