@@ -14,7 +14,8 @@ from core.messages.fields import LABELS, label
 
 CORE = Path(core.__file__).parent
 ERRORS = {"InvalidInput", "Conflict", "NotFound", "PermissionDenied"}
-HELPERS = {"text", "whole_number", "amount", "choice", "timezone_name", "parse_date", "aware", "_email"}
+HELPERS = {"text", "whole_number", "amount", "choice", "timezone_name", "aware"}  # validate.*, rules.aware
+BARE_HELPERS = {"parse_date", "_email"}
 CHECKED = ("services", "rules", "validate.py")  # where every InvalidInput is about an input
 NOT_ABOUT_AN_INPUT = {"slack_email_missing", "slack_email_unverified", "alert_has_no_threshold"}
 
@@ -24,8 +25,18 @@ def _name(call: ast.Call) -> str:
 
 
 def _is_helper(func: ast.expr) -> bool:
-    """validate.text(...), rules.aware(...) or a bare parse_date(...), not secrets.choice(...)."""
-    return isinstance(func, ast.Name) or getattr(func.value, "id", "") in ("validate", "rules")
+    """validate.text(...), rules.aware(...) or a bare parse_date(...), not secrets.choice(...) or text(...)."""
+    if isinstance(func, ast.Name):
+        return func.id in BARE_HELPERS
+    owner = getattr(getattr(func, "value", None), "id", "")
+    return getattr(func, "attr", "") in HELPERS and owner in ("validate", "rules")
+
+
+def _form_keys() -> set[str]:
+    """The config fields the cloud adapters declare (ConfigField("name", "Label", ...)): their labels live there."""
+    calls = (node for path in (CORE / "adapters").rglob("*.py") for node in ast.walk(ast.parse(path.read_text())))
+    return {node.args[0].value for node in calls if isinstance(node, ast.Call) and _name(node) == "ConfigField"
+            and node.args and isinstance(node.args[0], ast.Constant)}
 
 
 def _keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -42,16 +53,19 @@ def _named_fields() -> list[tuple[str, ast.Call, ast.expr]]:
             where = f"{path.relative_to(CORE)}:{node.lineno}"
             if _name(node) in ERRORS and _keyword(node, "field") is not None:
                 found.append((where, node, _keyword(node, "field")))
-            elif _name(node) in HELPERS and node.args and _is_helper(node.func):
+            elif node.args and _is_helper(node.func):
                 found.append((where, node, node.args[0]))
     return found
+
+
+FORM_KEYS = _form_keys()
 
 
 def _is_known(call: ast.Call, field: ast.expr) -> bool:
     if _keyword(call, "label") is not None:  # an input a cloud adapter declares brings its own label
         return True
     if isinstance(field, ast.Constant):
-        return field.value in LABELS
+        return field.value in LABELS or field.value in FORM_KEYS
     if isinstance(field, ast.JoinedStr):  # f"conditions.{part}": some catalog key has that shape
         shape = "".join(re.escape(v.value) if isinstance(v, ast.Constant) else "[a-z_]+" for v in field.values)
         return any(re.fullmatch(shape, key) for key in LABELS)
