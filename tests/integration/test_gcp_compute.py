@@ -1,15 +1,21 @@
 """The Google Cloud adapter's Compute Engine and Cloud Monitoring side through google-api-python-client (static
-discovery) and google-auth's service-account flow against the local fake."""
+discovery) and google-auth's service-account flow against the local fake; a power schedule run through it."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from core.adapters.base import CloudUnavailable, PowerTarget
 from core.adapters.gcp.compute import resource_id
+from core.crypto import SecretBox
 from core.errors import InvalidInput
+from core.models import ResourceEvent
+from core.services import datasources
+from jobs.runner import Deps
 from tests.integration import gcp_world as world
 from tests.integration.gcp_world import gcp, google_server  # noqa: F401 (fixtures)
+from tests.integration.power_world import H, M, drive, make_power_world, utc
 
 
 def _id(instance) -> str:
@@ -100,3 +106,21 @@ def test_a_key_that_is_not_a_service_account_key_names_the_field(text, code):
     with pytest.raises(InvalidInput) as err:
         world.adapter({}, service_account_key=text)
     assert (err.value.code, err.value.params["field"]) == (code, "service_account_key")
+
+
+async def test_a_power_schedule_stops_and_starts_instances_through_the_adapter(db, gcp):    box = SecretBox("k" * 40)
+    vms = world.instances(gcp)
+    service_key = world.key(gcp)
+    power = await make_power_world("gcp", ids={"vm-a": _id(vms["web-1"]), "vm-b": _id(vms["cache-1"]),
+                                               "vm-c": _id(vms["batch-1"])})
+    power.source.config = {k: v for k, v in world.fields(service_key).items() if k != "service_account_key"}
+    power.source.secret = box.seal(json.dumps({"service_account_key": json.dumps(service_key)}))
+    await power.source.save()
+    deps = Deps(worker="test", open_adapter=lambda source: datasources.open_adapter(source, box))
+    monday = utc(2026, 3, 2)
+    await drive(deps, monday + 18 * H + 55 * M, monday + 19 * H + 2 * M)
+    assert {vms[n].status for n in ("web-1", "cache-1", "batch-1")} == {"TERMINATED"}
+    await drive(deps, monday + 31 * H + 55 * M, monday + 32 * H + 2 * M)
+    assert {vms[n].status for n in ("web-1", "cache-1", "batch-1")} == {"RUNNING"}
+    events = await ResourceEvent.filter(resource_id=power.vms["vm-c"].id).order_by("id").values_list("kind", flat=True)
+    assert events == ["power_stop_ok", "power_start_ok"]
