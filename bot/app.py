@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiohttp import ClientSession
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import deliveries, listeners
+from bot import listeners
 from bot.install import build_install_flow
 from bot.links import Console
 from bot.reply import rate_limit_handlers
@@ -41,9 +42,11 @@ def api_base(url: str) -> str:
 
 
 def build_bolt_app(config: BotConfig) -> AsyncApp:
-    """The app, its Web API client (retrying 429s) pointed at Slack or CLOUDTUNER_SLACK_API_URL."""
+    """The app, its Web API client (retrying 429s) pointed at Slack or CLOUDTUNER_SLACK_API_URL, with one HTTP
+    session for every call and reply (close it with close_bolt_app). Call it with the event loop running."""
     client = AsyncWebClient(token=None if config.oauth else config.bot_token, base_url=api_base(config.api_url),
-                            retry_handlers=[AsyncConnectionErrorRetryHandler(), *rate_limit_handlers()])
+                            session=ClientSession(), retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                                                                     *rate_limit_handlers()])
     flow = None
     if config.oauth:
         flow = build_install_flow(client=client, client_id=config.client_id, client_secret=config.client_secret,
@@ -60,8 +63,13 @@ def build_bolt_app(config: BotConfig) -> AsyncApp:
         await next()
 
     app.middleware(with_console)
-    app.middleware(deliveries.once)
     listeners.register(app)
     if flow is not None:
         app.enable_token_revocation_listeners()
     return app
+
+
+async def close_bolt_app(app: AsyncApp) -> None:
+    """Close the app's shared HTTP session."""
+    if app.client.session is not None:
+        await app.client.session.close()

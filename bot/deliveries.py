@@ -1,46 +1,23 @@
-"""Slack retries a delivery it thinks was lost (X-Slack-Retry-Num); each event or interaction is acted on once.
+"""Slack retries only Events API deliveries (X-Slack-Retry-Num); each event is acted on once.
 
-Every request with an event id or a trigger id is recorded in the database, so this holds across
-processes too; a repeat is acknowledged and dropped.
+Nothing here runs before the ack: Bolt acknowledges an event before its listener starts, and the
+listener's wrapper (bot.errors.guarded) records the event id first, dropping a delivery already seen.
+Commands and interactions are never retried by Slack, so they are not recorded.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from slack_bolt.response import BoltResponse
-from tortoise.exceptions import IntegrityError
-
-from core.clock import utcnow
-from core.models import SlackDelivery
-
-KEPT = timedelta(days=1)
+from core.services.slack_deliveries import first_delivery
 
 
 def delivery_key(body: dict) -> str | None:
-    """event:<event id> for events, trigger:<trigger id> for commands and interactions, None otherwise."""
-    if body.get("event_id"):
+    """event:<event id> for Events API deliveries, None for everything else."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
         return f"event:{body['event_id']}"
-    if body.get("trigger_id") and body.get("type") != "block_suggestion":
-        return f"trigger:{body['trigger_id']}"
     return None
 
 
-async def first_delivery(key: str, *, now: datetime | None = None) -> bool:
-    """Record the key; False when it was already recorded. Forgets keys older than a day."""
-    now = now or utcnow()
-    await SlackDelivery.filter(received_at__lt=now - KEPT).delete()
-    try:
-        await SlackDelivery.create(key=key[:128], received_at=now)
-    except IntegrityError:
-        return False
-    return True
-
-
-async def once(body: dict, next) -> BoltResponse | None:
-    """Global middleware: drop a delivery already seen."""
+async def seen_before(body: dict) -> bool:
+    """Record this delivery (after the ack); True when it is a repeat to drop."""
     key = delivery_key(body)
-    if key is not None and not await first_delivery(key):
-        return BoltResponse(status=200, body="")
-    await next()
-    return None
+    return key is not None and not await first_delivery(key)

@@ -15,9 +15,11 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import ids
+from bot import deliveries, ids
 from bot.reply import tell
+from core import db
 from core.errors import CoreError
+from core.messages import render
 
 log = logging.getLogger("cloudtuner.bot")
 
@@ -33,6 +35,9 @@ def describe(error: Exception) -> str:
     """The person's text; an unexpected error is logged with a reference they can quote."""
     if isinstance(error, CoreError):
         return str(error)
+    if db.unavailable(error):
+        log.warning("Slack request failed: the database is not answering (%s)", type(error).__name__)
+        return render("database_unavailable")
     ref = secrets.token_hex(4)
     log.error("Slack request failed (ref %s)", ref, exc_info=error)
     return f"Something went wrong (ref {ref}). Please try again; if it keeps happening, give this ref to your admin."
@@ -67,13 +72,15 @@ async def handle(error: Exception, *, body: dict, ack: AsyncAck, client: AsyncWe
 
 def guarded(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
     """The listener, with every failure handled here rather than by Bolt's runner (which answers a failure
-    after the ack with a 3-second wait and a 404)."""
+    after the ack with a 3-second wait and a 404); a retried event (already acknowledged) is dropped."""
     wanted = inspect.getfullargspec(listener).args
 
     async def run(ack, body, client, context, action, command, event, view) -> None:
         given = {"ack": ack, "body": body, "client": client, "context": context, "action": action,
                  "command": command, "event": event, "view": view}
         try:
+            if await deliveries.seen_before(body):
+                return
             await listener(**{name: given[name] for name in wanted})
         except Exception as error:
             await handle(error, body=body, ack=ack, client=client)

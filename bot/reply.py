@@ -1,6 +1,7 @@
 """Where an answer goes: the response_url of a command or a message button, the DM it came from, or a new DM.
 
-Outgoing calls retry on Slack's 429 after its Retry-After, both for the Web API and for response_url.
+Outgoing calls retry on Slack's 429 after its Retry-After, both for the Web API and for response_url, and
+share the Web API client's HTTP session (one per process, see bot.app), so a reply reuses open connections.
 """
 
 from __future__ import annotations
@@ -39,15 +40,15 @@ def user_id(body: dict) -> str:
     return body.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user")
 
 
-async def _post(url: str, payload: dict) -> None:
-    await AsyncWebhookClient(url=url, retry_handlers=rate_limit_handlers()).send_dict(payload)
+async def _post(client: AsyncWebClient, url: str, payload: dict) -> None:
+    await AsyncWebhookClient(url=url, session=client.session, retry_handlers=rate_limit_handlers()).send_dict(payload)
 
 
 async def answer(body: dict, client: AsyncWebClient, message: Message, *, replace: bool = False) -> None:
     """Show a message to the person who asked; `replace` updates the message whose button was clicked."""
     url = response_url(body)
     if url:
-        await _post(url, {"text": message.text, "blocks": message.blocks, "response_type": "ephemeral",
+        await _post(client, url, {"text": message.text, "blocks": message.blocks, "response_type": "ephemeral",
                           "replace_original": replace})
         return
     event = body.get("event") or {}
@@ -59,7 +60,7 @@ async def tell(body: dict, client: AsyncWebClient, text: str) -> None:
     """A short note only the person sees (a refusal, an error)."""
     url = response_url(body)
     if url:
-        await _post(url, {"text": text, "response_type": "ephemeral", "replace_original": False})
+        await _post(client, url, {"text": text, "response_type": "ephemeral", "replace_original": False})
         return
     event = body.get("event") or {}
     if event.get("channel_type") == "im":

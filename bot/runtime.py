@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import BotConfig, build_bolt_app
+from bot.app import BotConfig, build_bolt_app, close_bolt_app
 
 OFF_MESSAGE = (
     "Slack bot is off. To turn it on set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (one workspace), or "
@@ -41,6 +41,7 @@ class Bot:
     async def close(self) -> None:
         if self.socket is not None:
             await self.socket.close_async()
+        await close_bolt_app(self.app)
 
 
 async def start_bot(config: BotConfig) -> Bot:

@@ -1,4 +1,4 @@
-"""The `cloudtuner` command: serve, migrate, init, demo."""
+"""The `cloudtuner` command: serve, worker, migrate, init, demo."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web server and the scheduler")
     serve.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations on start")
+    serve.add_argument("--no-scheduler", action="store_true", help="Slack and console only; jobs run in a worker")
+    worker = sub.add_parser("worker", help="run the scheduled jobs only (with /healthz), next to serve --no-scheduler")
+    worker.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations on start")
     sub.add_parser("migrate", help="apply pending database migrations")
     init = sub.add_parser("init", help="create the first organization and its first manager")
     init.add_argument("--org", required=True, help="organization name")
@@ -108,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     process_logging.configure(settings.log_level)
     process.configure_adapters(settings)
     try:
-        if args.command == "serve":
-            asyncio.run(process.serve(settings, apply_migrations=not args.no_migrate))
+        if args.command in ("serve", "worker"):
+            roles = {"slack": False} if args.command == "worker" else {"jobs": not args.no_scheduler}
+            asyncio.run(process.serve(settings, apply_migrations=not args.no_migrate, **roles))
             return 0
         work = {"migrate": lambda: _migrate(settings), "init": lambda: _init(settings, args), "demo": lambda: _demo(settings),
                 "slack": lambda: _slack_bind(settings, args), "jobs": lambda: cli_jobs.command(settings, args),

@@ -18,7 +18,7 @@ from core.adapters import context
 from core.crypto import SecretBox
 from core.services import datasources
 from jobs.runner import Deps
-from jobs.scheduler import build_scheduler, register_jobs
+from jobs.scheduler import build_scheduler, register_jobs, stop_jobs
 from webconsole.app import build_app
 from webconsole.slack_routes import slack_routes
 
@@ -40,20 +40,24 @@ async def prepare_database(settings: Settings, *, apply_migrations: bool = True)
     await db.start(settings.db_url)
 
 
-async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyncio.Event | None = None) -> None:
-    """Run the HTTP server and the scheduler until SIGINT/SIGTERM (or `stop` is set)."""
+async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyncio.Event | None = None,
+                jobs: bool = True, slack: bool = True) -> None:
+    """Run the HTTP server with /healthz, Slack's endpoints (`slack`) and the scheduler (`jobs`) until
+    SIGINT/SIGTERM (or `stop` is set). `cloudtuner worker` is jobs without Slack; `serve --no-scheduler` the reverse."""
     secret_key = ensure_secret_key(settings)
     await prepare_database(settings, apply_migrations=apply_migrations)
     scheduler = build_scheduler()
-    register_jobs(scheduler, job_deps(settings, secret_key))
-    scheduler.start()
+    checks = {"database": db.ping}
+    if jobs:
+        register_jobs(scheduler, job_deps(settings, secret_key))
+        scheduler.start()
 
-    async def scheduler_check() -> None:
-        if not scheduler.running:
-            raise RuntimeError("scheduler is not running")
+        async def scheduler_check() -> None:
+            if not scheduler.running:
+                raise RuntimeError("scheduler is not running")
 
-    checks = {"database": db.ping, "scheduler": scheduler_check}
-    bot = await start_slack_bot(settings, secret_key)
+        checks["scheduler"] = scheduler_check
+    bot = await start_slack_bot(settings, secret_key) if slack else None
     if bot is not None:
         checks["bot"] = bot.check
     app = build_app(checks=checks, routes=[slack_routes(bot.app)] if bot is not None else [])
@@ -65,11 +69,12 @@ async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyn
         loop.add_signal_handler(sig, stop.set)
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()
-        log.info("Cloudtuner serving on http://%s:%s (%s database)", settings.host, settings.port, db.dialect())
+        role = "" if jobs and slack else "; scheduled jobs only" if jobs else "; no scheduled jobs (a worker runs them)"
+        log.info("Cloudtuner serving on http://%s:%s (%s database%s)", settings.host, settings.port, db.dialect(), role)
         await stop.wait()
     finally:
         log.info("shutting down")
-        scheduler.shutdown(wait=False)
+        await stop_jobs(scheduler)
         if bot is not None:
             await bot.close()
         await runner.cleanup()

@@ -9,8 +9,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import AsyncIterator
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.transactions import in_transaction
 
@@ -57,6 +59,32 @@ def transaction():
 async def ping() -> None:
     """Raise when the database does not answer a trivial query."""
     await connections.get("default").execute_query("SELECT 1")
+
+
+_UNAVAILABLE = (DBConnectionError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+                asyncpg.exceptions.OperatorInterventionError)  # gone, refused at start, shutting down, starting up
+_DRIVERS = ("asyncpg", "aiosqlite", "tortoise")
+
+
+def unavailable(error: BaseException | None) -> bool:
+    """Whether an error (or what caused it) says the database server is not answering, rather than a bug:
+    a driver's connection error, or a network error (refused, reset, timed out) raised inside the driver."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, _UNAVAILABLE) or (isinstance(error, (OSError, TimeoutError)) and _in_driver(error)):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _in_driver(error: BaseException) -> bool:
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith(_DRIVERS):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 @asynccontextmanager

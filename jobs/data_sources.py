@@ -6,7 +6,6 @@ A failed import is recorded on the data source and told to the org managers once
 
 import logging
 import uuid
-from datetime import timedelta
 
 from core.errors import CoreError, InvalidInput
 from core.messages import render
@@ -47,4 +46,4 @@ async def run(window: Window, deps: Deps) -> str:
     return f"{imported} data source(s) imported, {failed} failed, {fired} alert(s) fired"
 
 
-JOB = Job("data_sources", {"trigger": "cron", "minute": 5}, run, lease=timedelta(hours=1))
+JOB = Job("data_sources", {"trigger": "cron", "minute": 5}, run)

@@ -2,12 +2,15 @@
 
 A job runs for the window (last completed run, now]. The lease is a row of `job_run` claimed with a
 conditional UPDATE (free, or its lease expired), so it works the same on SQLite and PostgreSQL and
-across any number of processes. The window's end is stored only when the work succeeded, so a failed
-or missed run is covered by the next one, and a restart after downtime catches up once.
+across any number of processes. The holder renews the lease every HEARTBEAT while the job runs, so a
+long run keeps it and a holder that died loses it after LEASE; a run that stops (done, failed or
+cancelled at shutdown) releases it at once. The window's end is stored only when the work succeeded, so
+a failed or missed run is covered by the next one, and a restart after downtime catches up once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -25,6 +28,9 @@ from core.models import DataSource, JobRun, Organization
 from core.services.outbox import Sender
 
 log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=30)  # a lease not renewed for this long belongs to a dead process
+HEARTBEAT = 10.0  # seconds between renewals while a job runs
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,6 @@ class Job:
     run: Callable[[Window, Deps], Awaitable[str]]
     first_window: timedelta = timedelta(minutes=1)
     leased: bool = True
-    lease: timedelta = timedelta(minutes=10)
 
 
 async def run_job(job: Job, deps: Deps, *, now: datetime) -> str | None:
@@ -66,17 +71,34 @@ async def run_job(job: Job, deps: Deps, *, now: datetime) -> str | None:
     if row is None:
         return None
     since = row.last_run_at or now - job.first_window
-    done = JobRun.filter(name=job.name, claimed_by=token)
+    held = JobRun.filter(name=job.name, claimed_by=token)
     if since >= now:
-        await done.update(claimed_by="", claimed_until=None)
+        await held.update(claimed_by="", claimed_until=None)
         return "nothing to do: an earlier run already covered this time"
+    renewing = asyncio.ensure_future(_renew(held, now))
+    outcome: dict = {}
     try:
         summary = await job.run(Window(since, now), deps)
+        outcome = {"last_run_at": now, "last_error": ""}
+        return summary
     except Exception as exc:
-        await done.update(claimed_by="", claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        outcome = {"last_error": f"{type(exc).__name__}: {exc}"[:2000]}
         raise
-    await done.update(claimed_by="", claimed_until=None, last_run_at=now, last_error="")
-    return summary
+    finally:  # also when cancelled at shutdown: the lease is free for the next process at once
+        renewing.cancel()
+        await asyncio.shield(held.update(claimed_by="", claimed_until=None, **outcome))
+
+
+async def _renew(held, now: datetime) -> None:
+    """Push the lease's end forward every HEARTBEAT, on the run's clock (`now` plus the time elapsed)."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    while True:
+        await asyncio.sleep(HEARTBEAT)
+        try:
+            await held.update(claimed_until=now + timedelta(seconds=loop.time() - started) + LEASE)
+        except Exception:  # the run itself reports a database that is gone; try again next beat
+            log.warning("could not renew a job lease", exc_info=True)
 
 
 async def organization_ids() -> list[int]:
@@ -102,11 +124,11 @@ async def _claim(job: Job, token: str, now: datetime) -> JobRun | None:
     """The job's row, claimed for this run; None when another process holds an unexpired lease."""
     free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     claim = JobRun.filter(free, name=job.name)
-    claimed = await claim.update(claimed_by=token, claimed_until=now + job.lease)
+    claimed = await claim.update(claimed_by=token, claimed_until=now + LEASE)
     if not claimed and not await JobRun.exists(name=job.name):
         try:
             await JobRun.create(name=job.name)
         except IntegrityError:
             pass  # another process created it first
-        claimed = await claim.update(claimed_by=token, claimed_until=now + job.lease)
+        claimed = await claim.update(claimed_by=token, claimed_until=now + LEASE)
     return await JobRun.get(name=job.name) if claimed else None

@@ -1,6 +1,7 @@
 """Messages shared by every feature."""
 
 MESSAGES: dict[str, str] = {
+    "database_unavailable": "Cloudtuner's database is not answering; try again in a minute.",
     "member_not_found": "No member {member_id} in this organization. Ask an organization manager to invite you.",
     "not_org_manager": "Only an organization manager can do this.",
     "not_pool_manager": "Only a manager of pool \"{pool}\" (or of a pool above it) can do this.",

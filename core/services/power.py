@@ -40,7 +40,9 @@ log = logging.getLogger(__name__)
 AdapterOpener = Callable[[DataSource], CloudAdapter]
 OK, ALREADY, GONE, FAILED, SKIPPED = "ok", "already", "gone", "failed", "skipped"
 NEW, RETRY, ABANDONED = "new", "retry", "abandoned"
-ACTION_LEASE = timedelta(minutes=5)  # below the jobs' 10-minute lease: the first run after a crash retries
+# Longer than the jobs' lease timeout (30 s, jobs.runner.LEASE), shorter than their minute: only the job's lease
+# holder claims actions, so a claim this old without an outcome is a dead holder's, and its successor retries it.
+ACTION_LEASE = timedelta(seconds=45)
 _DONE = {START: ("Started", "running"), STOP: ("Stopped", "stopped")}
 
 

@@ -1,5 +1,7 @@
 """A power action claimed by a process that died before recording the outcome is retried once, not lost."""
 
+from datetime import timedelta
+
 import pytest
 
 from core.models import Booking, JobRun, Notice, OutboxMessage, ResourceEvent
@@ -66,7 +68,7 @@ async def test_the_first_job_run_after_a_crash_retries_the_unfinished_stops_once
 async def test_a_claim_younger_than_the_lease_is_left_to_its_process(db, cloud):
     world = await _world(cloud)
     await _died_claiming(world, ["vm-a"])
-    await _run(world, MONDAY_7PM + ACTION_LEASE - M)
+    await _run(world, MONDAY_7PM + ACTION_LEASE - timedelta(seconds=1))
     assert sorted(cloud.calls) == [("stop", "eu-west-1", ("vm-b",)), ("stop", "us-east-1", ("vm-c",))]
     await _run(world, MONDAY_7PM + ACTION_LEASE)
     assert cloud.calls[2:] == [("stop", "eu-west-1", ("vm-a",))]
@@ -86,9 +88,9 @@ async def test_a_retry_that_dies_too_is_recorded_as_failed_and_told_to_the_owner
     world = await _world(cloud)
     await _died_claiming(world, ["vm-a"])
     await _died_claiming(world, ["vm-a"], at=MONDAY_7PM + 11 * M, suffix="|retry")
-    await _run(world, MONDAY_7PM + 12 * M)
+    await _run(world, MONDAY_7PM + 11 * M + ACTION_LEASE - timedelta(seconds=1))
     assert await ResourceEvent.filter(resource_id=world.vms["vm-a"].id).count() == 0  # the retry's lease holds
-    await _run(world, MONDAY_7PM + 22 * M)
+    await _run(world, MONDAY_7PM + 11 * M + ACTION_LEASE)
     assert ("vm-a",) not in [ids for _, _, ids in cloud.calls] and cloud.states["vm-a"] == "running"
     event = await ResourceEvent.get(resource_id=world.vms["vm-a"].id)
     assert event.kind == "power_stop_failed"
@@ -113,10 +115,10 @@ async def test_an_unfinished_booking_start_is_retried_by_the_next_booking_run(db
                                    ends_at=start + H)
     await Notice.create(organization=world.fx.org, key=f"env_power:{booking.id}:start:{start.isoformat()}",
                         created_at=start)
-    await checks.booking_transitions(organization_id=world.fx.org.id, since=start - M, now=start + 2 * M,
-                                     open_adapter=fake_cloud.open_adapter)
+    await checks.booking_transitions(organization_id=world.fx.org.id, since=start - M,
+                                     now=start + ACTION_LEASE - timedelta(seconds=1), open_adapter=fake_cloud.open_adapter)
     assert cloud.calls == []
-    await checks.booking_transitions(organization_id=world.fx.org.id, since=start - M, now=start + 10 * M,
+    await checks.booking_transitions(organization_id=world.fx.org.id, since=start - M, now=start + ACTION_LEASE,
                                      open_adapter=fake_cloud.open_adapter)
     assert cloud.calls == [("start", "eu-west-1", ("vm-a",))] and cloud.states["vm-a"] == "running"
     assert await _kinds(world) == {"vm-a": ["env_power_start_ok"]}

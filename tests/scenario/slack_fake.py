@@ -17,7 +17,7 @@ import pytest_asyncio
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 
-from bot.app import BotConfig, build_bolt_app
+from bot.app import BotConfig, build_bolt_app, close_bolt_app
 from bot.install import SCOPES
 from webconsole.app import build_app
 from webconsole.slack_routes import slack_routes
@@ -283,6 +283,7 @@ async def slack(db):
             ClientSession() as http:
         yield SlackDriver(http, str(server.make_url("")).rstrip("/"), fake)
         await asyncio.sleep(0.05)  # let listeners that already answered finish their last writes
+    await close_bolt_app(bolt)
     await fake.close()
 
 

@@ -18,7 +18,7 @@ async def test_run_a_job_now_and_see_when_each_last_completed(db, tmp_path):
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == ["booking_events", "constraint_check", "data_sources", "delivery",
-                                                       "pool_alerts", "power_schedules", "ttl_warnings"]
+                                                       "pool_alerts", "power_schedules", "slack_deliveries", "ttl_warnings"]
     assert "last completed never" not in lines[1] and lines[0] == "booking_events: last completed never"
 
 
@@ -28,7 +28,7 @@ async def test_unknown_jobs_and_delivery_without_slack_are_refused_with_one_line
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == ('cloudtuner: There is no job named "nightly". Jobs: booking_events, '
                                       "constraint_check, data_sources, delivery, pool_alerts, power_schedules, "
-                                      "ttl_warnings.")
+                                      "slack_deliveries, ttl_warnings.")
     delivery = _cli(["run", "delivery"], tmp_path, url)
     assert delivery.returncode == 1
     assert delivery.stderr.strip() == ("cloudtuner: Slack is not configured, so notifications cannot be delivered; "

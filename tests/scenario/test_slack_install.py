@@ -8,7 +8,7 @@ import pytest_asyncio
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from bot.app import BotConfig, build_bolt_app
+from bot.app import BotConfig, build_bolt_app, close_bolt_app
 from bot.runtime import start_bot
 from core.models import SlackInstallation, SlackOAuthState, SlackWorkspace
 from tests.scenario.slack_fake import CONSOLE, SECRET, SECRET_KEY, FakeSlack, SlackDriver, texts
@@ -28,6 +28,7 @@ async def oauth(db):
             ClientSession() as http:
         yield SlackDriver(http, str(server.make_url("")).rstrip("/"), fake)
         await asyncio.sleep(0.05)
+    await close_bolt_app(bolt)
     await fake.close()
 
 

@@ -59,7 +59,8 @@ async def test_a_retried_direct_message_is_answered_once(slack):
     assert len(slack.fake.to("chat.postMessage")) == 2
 
 
-async def test_a_retried_booking_submission_books_once(slack):
+async def test_a_booking_submitted_twice_books_once(slack):
+    """Slack never retries interactions, so they are not recorded; a repeat is refused by the booking rules."""
     world = await make_world(slack.fake)
     await slack.click(OWNER, ids.ENV_BOOK, world.staging.id)
     opened = (await slack.fake.wait_for("views.open")).args["view"]
@@ -68,9 +69,22 @@ async def test_a_retried_booking_submission_books_once(slack):
     assert status == 200 and body == ""
     await slack.fake.wait_for("response_url", lambda c: "Booked" in json.dumps(c.args))
     status, body = await slack.retry(1)
-    assert status == 200 and body == ""
+    assert status == 200 and json.loads(body)["errors"][ids.START_DATE].startswith("owner has booked this environment")
     assert await Booking.filter(environment_id=world.staging.id).count() == 1
     assert len([c for c in slack.fake.to("response_url") if "Booked" in json.dumps(c.args)]) == 1
+    assert await SlackDelivery.all().count() == 0
+
+
+async def test_only_events_are_recorded_and_only_after_their_ack(slack):
+    await make_world(slack.fake)
+    status, _, url = await slack.command(BOSS, "help")
+    assert status == 200
+    await slack.fake.wait_for("response_url", lambda c: url.endswith(c.path))
+    assert await SlackDelivery.all().count() == 0
+    status, _ = await slack.dm(BOSS, "help", event_id="Ev00000077")
+    assert status == 200
+    await slack.fake.wait_for("chat.postMessage")
+    assert await SlackDelivery.all().values_list("key", flat=True) == ["event:Ev00000077"]
 
 
 async def test_slacks_url_verification_is_answered_only_when_signed(slack):

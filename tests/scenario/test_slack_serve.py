@@ -21,9 +21,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(tmp_path, port: int, **extra: str) -> subprocess.Popen:
+def _start(tmp_path, port: int, *command: str, **extra: str) -> subprocess.Popen:
+    """`cloudtuner serve` (or `command`) on `port` with only the settings given."""
     env = cli_env(tmp_path, CLOUDTUNER_PORT=str(port), **extra)
-    return subprocess.Popen([*COMMAND, "serve"], env=env, cwd=tmp_path,
+    return subprocess.Popen([*COMMAND, *(command or ("serve",))], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

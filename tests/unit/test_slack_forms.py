@@ -86,8 +86,9 @@ def test_command_words(text, expected):
 
 @pytest.mark.parametrize("body, key", [
     ({"type": "event_callback", "event_id": "Ev1", "event": {}}, "event:Ev1"),
-    ({"type": "block_actions", "trigger_id": "1.2"}, "trigger:1.2"),
-    ({"command": "/cloudtuner", "trigger_id": "3.4"}, "trigger:3.4"),
+    ({"type": "block_actions", "trigger_id": "1.2"}, None),
+    ({"command": "/cloudtuner", "trigger_id": "3.4"}, None),
+    ({"type": "view_submission", "trigger_id": "5.6", "event_id": "x"}, None),
     ({"type": "block_suggestion", "value": "de"}, None),
     ({"type": "url_verification"}, None),
 ])
