@@ -148,3 +148,31 @@ def _typed(value: object, kind: type) -> object:
     if kind is date:
         return date.fromisoformat(str(value))
     return Decimal(str(value)) if kind is Decimal else kind(value)
+
+
+INSERT_CHUNK = 500
+
+
+async def insert_new(model: type, rows: list[dict], *, unique: str, returning: str) -> list:
+    """Insert `rows` (field name → Python value) of `model`, skipping each row whose `unique` column value
+    exists already; returns the `returning` column of the rows inserted. One statement per INSERT_CHUNK rows
+    (`INSERT … ON CONFLICT DO NOTHING RETURNING`, SQLite ≥ 3.35 and PostgreSQL), in the caller's transaction."""
+    if not rows:
+        return []
+    conn = connections.get("default")
+    meta = model._meta
+    names = list(rows[0])
+    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
+    fields = [meta.fields_map[name] for name in names]
+    postgres = conn.capabilities.dialect == "postgres"
+    found = []
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        marks = (f"${n}" if postgres else "?" for n in range(1, len(chunk) * len(names) + 1))
+        groups = ", ".join("(" + ", ".join(next(marks) for _ in names) + ")" for _ in chunk)
+        values = [field.to_db_value(row[name], None) for row in chunk for name, field in zip(names, fields)]
+        inserted = await conn.execute_query_dict(
+            f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {groups} ON CONFLICT ("{unique}") DO NOTHING '
+            f'RETURNING "{returning}"', values)
+        found.extend(row[returning] for row in inserted)
+    return found

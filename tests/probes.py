@@ -13,7 +13,7 @@ def counting_queries() -> Iterator[list[str]]:
     client = type(connections.get("default"))
     calls: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("execute_query", "execute_query_dict"):
+        for name in ("execute_query", "execute_query_dict", "execute_many", "execute_insert"):
             original = getattr(client, name)
 
             async def counted(self, *args, _original=original, **kwargs):

@@ -5,7 +5,8 @@ What a schedule owes comes from core.services.schedules (transitions only, overr
 per resource for a window, so a catch-up after downtime acts once). A stop of the resource of an
 environment that a booking covers now is skipped: the booking wins over the schedule.
 Each action is claimed once (a notice keyed by the action) before the cloud is called, so several
-processes never act twice; its outcome is recorded under a second notice. A claim older than
+processes never act twice; its outcome is recorded under a second notice. Claims and outcomes are written
+in bulk (INSERT ... ON CONFLICT DO NOTHING RETURNING), a fixed number of statements per CLAIM_BATCH actions. A claim older than
 ACTION_LEASE without an outcome belongs to a process that died mid-action: the next run that sees the
 action again (a failed job run's window is covered again) retries it once (start and stop are
 idempotent), and if that retry dies too, the action is recorded as failed. Actions go through the data
@@ -27,11 +28,11 @@ from tortoise.expressions import Q
 
 from core.adapters.base import CloudAdapter, PowerResult, PowerTarget
 from core.clock import utcnow
-from core.db import transaction
+from core.db import insert_new, transaction
 from core.messages import render
 from core.models import Booking, DataSource, Notice, Resource, ResourceEvent
 from core.rules.power import START, STOP
-from core.services.outbox import Target, announce, claim_notice, manager_targets, notify
+from core.services.outbox import Target, announce, manager_targets, notify
 from core.services.schedules import DueAction, due_actions, due_warnings
 from core.timefmt import show
 
@@ -43,6 +44,7 @@ NEW, RETRY, ABANDONED = "new", "retry", "abandoned"
 # Longer than the jobs' lease timeout (30 s, jobs.runner.LEASE), shorter than their minute: only the job's lease
 # holder claims actions, so a claim this old without an outcome is a dead holder's, and its successor retries it.
 ACTION_LEASE = timedelta(seconds=45)
+CLAIM_BATCH = 500  # actions claimed, and outcomes recorded, per set of statements
 _DONE = {START: ("Started", "running"), STOP: ("Stopped", "stopped")}
 
 
@@ -119,42 +121,62 @@ async def bookings_in_progress(now: datetime, **where: object) -> list[Booking]:
 
 
 async def execute(actions: list[PowerAction], *, open_adapter: AdapterOpener, now: datetime) -> dict[str, list[str]]:
-    """Claim each action, ask the cloud in batches per data source, region and verb, and record every
-    outcome once; returns the cloud resource ids per outcome recorded by this call."""
+    """Claim the actions, ask the cloud in batches per data source, region and verb, and record every
+    outcome once; returns the cloud resource ids per outcome recorded by this call. Claims and outcomes are
+    written per CLAIM_BATCH actions in a fixed number of statements."""
     outcomes: dict[str, list[str]] = defaultdict(list)
     batches: dict[tuple, list[PowerAction]] = defaultdict(list)
     decided = []
-    for action in actions:
-        claim = await claim_action(organization_id=action.resource.organization_id, key=action.key, now=now)
-        if claim == ABANDONED:
-            action.decided = PowerResult(action.resource.cloud_resource_id, FAILED, render("power_interrupted"))
-        if claim is None:
-            continue
-        if action.decided is not None:
-            decided.append((action, action.decided))
-        else:
-            batches[(action.resource.data_source_id, action.resource.region, action.verb)].append(action)
+    for start in range(0, len(actions), CLAIM_BATCH):
+        chunk = actions[start:start + CLAIM_BATCH]
+        claims = await claim_actions(chunk, now=now)
+        for action in chunk:
+            claim = claims.get(action.key)
+            if claim == ABANDONED:
+                action.decided = PowerResult(action.resource.cloud_resource_id, FAILED, render("power_interrupted"))
+            if claim is None:
+                continue
+            if action.decided is not None:
+                decided.append((action, action.decided))
+            else:
+                batches[(action.resource.data_source_id, action.resource.region, action.verb)].append(action)
     for (_, _, verb), items in batches.items():
         results = await _call_cloud(verb, [a.resource for a in items], open_adapter)
         decided.extend((a, results[a.resource.cloud_resource_id]) for a in items)
-    for action, result in decided:
-        outcome = await _record(action, result, now)
-        if outcome is not None:
+    for start in range(0, len(decided), CLAIM_BATCH):
+        for action, outcome in await _record(decided[start:start + CLAIM_BATCH], now):
             outcomes[outcome].append(action.resource.cloud_resource_id)
     return outcomes
 
 
-async def claim_action(*, organization_id: int, key: str, now: datetime) -> str | None:
-    """Claim the action `key`: NEW, RETRY (an earlier claim is older than ACTION_LEASE and has no outcome),
-    ABANDONED (its retry died too: record it as failed) or None (another process has it, or it is done)."""
-    if await claim_notice(organization_id=organization_id, key=key, now=now):
-        return NEW
-    if await Notice.exists(key=f"{key}|done") or not await _stale(key, now):
-        return None
-    if await claim_notice(organization_id=organization_id, key=f"{key}|retry", now=now):
-        log.warning("power action %s was claimed at least %s ago and has no outcome: retrying it", key, ACTION_LEASE)
-        return RETRY
-    return ABANDONED if await _stale(f"{key}|retry", now) else None
+async def claim_actions(actions: list[PowerAction], *, now: datetime) -> dict[str, str]:
+    """Claim each action's key: NEW, RETRY (an earlier claim is older than ACTION_LEASE and has no outcome) or
+    ABANDONED (its retry died too: record it as failed); keys another process has, or that are done, are left
+    out. At most four statements, whatever the number of actions."""
+    org = {a.key: a.resource.organization_id for a in actions}
+    claims = {key: NEW for key in await _claim_keys(org, now)}
+    rest = [key for key in org if key not in claims]
+    if not rest:
+        return claims
+    seen = dict(await Notice.filter(key__in=[k + suffix for k in rest for suffix in ("", "|done", "|retry")])
+                .values_list("key", "created_at"))
+    stale = [k for k in rest if k + "|done" not in seen and k in seen and seen[k] <= now - ACTION_LEASE]
+    retried = set(await _claim_keys({f"{k}|retry": org[k] for k in stale}, now))
+    for key in stale:
+        if f"{key}|retry" in retried:
+            log.warning("power action %s was claimed at least %s ago and has no outcome: retrying it", key,
+                        ACTION_LEASE)
+            claims[key] = RETRY
+        elif seen.get(f"{key}|retry", now) <= now - ACTION_LEASE:
+            claims[key] = ABANDONED
+    return claims
+
+
+async def _claim_keys(organization_of: dict[str, int], now: datetime) -> list[str]:
+    """The keys of `organization_of` (key -> organization) newly claimed as notices, in one statement."""
+    async with transaction():
+        return await insert_new(Notice, [{"organization_id": org, "key": key, "created_at": now}
+                                         for key, org in organization_of.items()], unique="key", returning="key")
 
 
 def iso(moment: datetime) -> str:
@@ -170,11 +192,6 @@ def _scheduled(resource: Resource, due: DueAction, booking: Booking | None) -> P
         decided = PowerResult(resource.cloud_resource_id, SKIPPED)
     return PowerAction(resource, due.action, f"power:{resource.id}:{due.action}:{iso(due.at)}", "power", params,
                        [Target(member_id=resource.owner_id)] if resource.owner_id else [], decided)
-
-
-async def _stale(key: str, now: datetime) -> bool:
-    claimed_at = await Notice.filter(key=key).first().values_list("created_at", flat=True)
-    return claimed_at is not None and claimed_at <= now - ACTION_LEASE
 
 
 async def _call_cloud(verb: str, resources: list[Resource], open_adapter: AdapterOpener) -> dict[str, PowerResult]:
@@ -197,24 +214,32 @@ async def _call_cloud(verb: str, resources: list[Resource], open_adapter: Adapte
             for r in resources}
 
 
-async def _record(action: PowerAction, result: PowerResult, now: datetime) -> str | None:
-    """The outcome on the resource's event log, once per action (None when it was already recorded);
-    a failure also to the action's `tell` (else the org managers)."""
-    resource = action.resource
-    done, state = _DONE[action.verb]
-    params = {**action.params, "action": action.verb, "action_done": done, "state": state,
-              "detail": (result.detail or "unknown error").rstrip(".")}
-    outcome = result.outcome if result.outcome in (OK, ALREADY, GONE, SKIPPED) else FAILED
-    org = resource.organization_id
+async def _record(decided: list[tuple[PowerAction, PowerResult]], now: datetime) -> list[tuple[PowerAction, str]]:
+    """Each outcome on its resource's event log, once per action (those already recorded are left out), in one
+    transaction of a fixed number of statements; a failure also to the action's `tell` (else the org managers).
+    Returns the actions recorded now with their outcome."""
+    if not decided:
+        return []
+    recorded = []
     async with transaction():
-        if not await claim_notice(organization_id=org, key=f"{action.key}|done", now=now):
-            return None
-        await ResourceEvent.create(organization_id=org, resource=resource, created_at=now,
-                                   kind=f"{action.family}_{action.verb}_{outcome}",
-                                   message=render(f"event_{action.family}_{outcome}", **params))
-        if outcome == FAILED:
-            await notify(organization_id=org, kind=f"{action.family}_failed", now=now, key=f"{action.key}|failed",
-                         targets=action.tell or await manager_targets(org),
-                         payload={"code": f"notice_{action.family}_failed", "resource_id": resource.id,
-                                  "params": {**params, "resource": resource.label}})
-    return outcome
+        done = set(await insert_new(Notice, [{"organization_id": a.resource.organization_id, "key": f"{a.key}|done",
+                                              "created_at": now} for a, _ in decided], unique="key", returning="key"))
+        for action, result in decided:
+            if f"{action.key}|done" in done:
+                outcome = result.outcome if result.outcome in (OK, ALREADY, GONE, SKIPPED) else FAILED
+                done_word, state = _DONE[action.verb]
+                recorded.append((action, outcome, {**action.params, "action": action.verb, "action_done": done_word,
+                                                   "state": state,
+                                                   "detail": (result.detail or "unknown error").rstrip(".")}))
+        await ResourceEvent.bulk_create([  # one statement
+            ResourceEvent(organization_id=a.resource.organization_id, resource_id=a.resource.id, created_at=now,
+                          kind=f"{a.family}_{a.verb}_{outcome}", message=render(f"event_{a.family}_{outcome}", **params))
+            for a, outcome, params in recorded])
+        for action, outcome, params in recorded:
+            if outcome == FAILED:
+                org, resource = action.resource.organization_id, action.resource
+                await notify(organization_id=org, kind=f"{action.family}_failed", now=now, key=f"{action.key}|failed",
+                             targets=action.tell or await manager_targets(org),
+                             payload={"code": f"notice_{action.family}_failed", "resource_id": resource.id,
+                                      "params": {**params, "resource": resource.label}})
+    return [(action, outcome) for action, outcome, _ in recorded]

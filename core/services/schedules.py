@@ -183,7 +183,7 @@ async def skip_tonight(*, actor_id: int, resource_id: int, now: datetime | None 
     now = now or utcnow()
     async with transaction():
         resource, schedule = await _override_target(actor, resource_id)
-        overrides = (await _overrides_by_resource([resource.id], after=now)).get(resource.id, ())
+        overrides = (await _overrides_by_resource(after=now, resource_id=resource.id)).get(resource.id, ())
         stop = power.next_transition(power.ScheduleSpec.from_model(schedule), now, overrides, action=power.STOP)
         if stop is None:
             raise Conflict("no_stop_to_skip", schedule=schedule.name)
@@ -201,35 +201,37 @@ async def due_actions(organization_id: int, *, since: datetime, now: datetime) -
     the latest transition after overrides, so a restart after downtime acts once.
     """
     due = []
-    owed = lru_cache(maxsize=None)(power.catch_up)
-    for resource, spec, overrides in await _scheduled(organization_id, since):
+    owed = lru_cache(maxsize=None)(power.catch_up)  # once per schedule (and overrides), not per resource
+    for resource_id, spec, overrides in await _scheduled(organization_id, since):
         last = owed(spec, since, now, overrides)
         if last is not None:
-            due.append(DueAction(resource.id, last.action, last.at_utc))
+            due.append(DueAction(resource_id, last.action, last.at_utc))
     return sorted(due, key=lambda d: (d.at, d.resource_id))
 
 
 async def due_warnings(organization_id: int, *, since: datetime, now: datetime) -> list[DueWarning]:
     """Stops whose pre-stop warning time falls in (since, now], per active scheduled resource."""
     due = []
-    for resource, spec, overrides in await _scheduled(organization_id, since):
-        due.extend(DueWarning(resource.id, t.at_utc) for t in power.warnings_due(spec, since, now, overrides=overrides))
+    for resource_id, spec, overrides in await _scheduled(organization_id, since):
+        due.extend(DueWarning(resource_id, t.at_utc) for t in power.warnings_due(spec, since, now, overrides=overrides))
     return sorted(due, key=lambda d: (d.stop_at, d.resource_id))
 
 
-async def _scheduled(organization_id: int, since: datetime) -> list[tuple[Resource, power.ScheduleSpec, tuple]]:
-    """Active resources on enabled schedules, with their spec and the overrides still live after `since`."""
+async def _scheduled(organization_id: int, since: datetime) -> list[tuple[int, power.ScheduleSpec, tuple]]:
+    """Ids of the active resources on enabled schedules (plain rows, no model objects), with their spec and
+    the overrides still live after `since`; three statements."""
     schedules = await PowerSchedule.filter(organization_id=organization_id, enabled=True)
     specs = {s.id: power.ScheduleSpec.from_model(s) for s in schedules}
-    resources = await Resource.filter(organization_id=organization_id, active=True,
-                                      power_schedule_id__in=list(specs)).order_by("id")
-    overrides = await _overrides_by_resource([r.id for r in resources], after=since)
-    return [(r, specs[r.power_schedule_id], overrides.get(r.id, ())) for r in resources]
+    rows = await (Resource.filter(organization_id=organization_id, active=True, power_schedule_id__in=list(specs))
+                  .order_by("id").values_list("id", "power_schedule_id"))
+    overrides = await _overrides_by_resource(after=since, resource__organization_id=organization_id)
+    return [(rid, specs[schedule_id], overrides.get(rid, ())) for rid, schedule_id in rows]
 
 
-async def _overrides_by_resource(resource_ids: list[int], *, after: datetime) -> dict[int, tuple[power.Override, ...]]:
+async def _overrides_by_resource(*, after: datetime, **where: object) -> dict[int, tuple[power.Override, ...]]:
+    """The overrides matching `where` that are still live after `after`, per resource."""
     found: dict[int, list[power.Override]] = {}
-    for row in await ScheduleOverride.filter(resource_id__in=resource_ids, until__gt=after).order_by("id"):
+    for row in await ScheduleOverride.filter(until__gt=after, **where).order_by("id"):
         found.setdefault(row.resource_id, []).append(power.Override.from_model(row))
     return {rid: tuple(items) for rid, items in found.items()}
 
