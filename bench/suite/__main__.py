@@ -49,7 +49,7 @@ async def measure(url: str, label: str, resources: int, args, workdir: Path) -> 
                      f"{check['statements_steady']} | — |")
         requests, concurrency = args.requests, args.concurrency
         bare = await slack.pair(slack.bare_app, user=world.BOSS, text="envs", requests=requests,
-                                concurrency=concurrency)
+                                concurrency=concurrency, answered=False)
         ours = await slack.pair(slack.real_app, user=world.BOSS, text="envs", requests=requests,
                                 concurrency=concurrency)
         for p in (50, 95, 99):
@@ -65,7 +65,7 @@ async def measure(url: str, label: str, resources: int, args, workdir: Path) -> 
         runs = await looping
         lines.append(_row(f"ack p99 while the jobs run ({runs} job runs)", bare.percentile(99), busy.percentile(99)))
         lines.append(f"| acks over 3 s while the jobs run | {bare.over(3)} | {busy.over(3)} of {requests} | — |")
-        bare_rt = await slack.pair(slack.bare_app, user=world.OWNER, text="resources", requests=args.round_trips,
+        bare_rt = await slack.pair(slack.bare_answering_app, user=world.OWNER, text="resources", requests=args.round_trips,
                                    concurrency=1)
         ours_rt = await slack.pair(slack.real_app, user=world.OWNER, text="resources", requests=args.round_trips,
                                    concurrency=1)

@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bench.suite.world import TEAM
-from bot.app import BotConfig, build_bolt_app, close_bolt_app
+from bot.app import BotConfig, build_bolt_app
 from tests.scenario.slack_fake import SECRET, FakeSlack, sign
 from webconsole.app import build_app
 from webconsole.slack_routes import slack_routes
@@ -53,16 +53,21 @@ def real_app(fake: FakeSlack) -> AsyncApp:
                                     bot_token="xoxb-bench", api_url=fake.api_url))
 
 
-def bare_app(fake: FakeSlack) -> AsyncApp:
-    """What Slack needs at least: verify, ack; and for the round trip, one reply to the response_url."""
+def bare_app(fake: FakeSlack, *, answer: bool = False) -> AsyncApp:
+    """What Slack needs at least: verify and ack; with `answer`, one reply to the response_url (round trips)."""
     app = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token="xoxb-bench", base_url=fake.api_url))
 
     @app.command("/cloudtuner")
     async def only_ack(ack, respond) -> None:
         await ack()
-        await respond("ok")
+        if answer:
+            await respond("ok")
 
     return app
+
+
+def bare_answering_app(fake: FakeSlack) -> AsyncApp:
+    return bare_app(fake, answer=True)
 
 
 @asynccontextmanager
@@ -78,8 +83,10 @@ async def served(app: AsyncApp):
         await runner.cleanup()
 
 
-async def fire(url: str, fake: TimedSlack, *, user: str, text: str, requests: int, concurrency: int) -> Round:
-    """`requests` commands, `concurrency` at a time; an ack is the HTTP answer, an answer the response_url post."""
+async def fire(url: str, fake: TimedSlack, *, user: str, text: str, requests: int, concurrency: int,
+               answered: bool = True) -> Round:
+    """`requests` commands, `concurrency` at a time; an ack is the HTTP answer, an answer the response_url post
+    (waited for when `answered`)."""
     numbers, acks, sent = count(), [], {}
     async with ClientSession() as http:
         async def one() -> None:
@@ -100,22 +107,24 @@ async def fire(url: str, fake: TimedSlack, *, user: str, text: str, requests: in
 
         began = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(concurrency)))
-        deadline = time.perf_counter() + 600
+        deadline = time.perf_counter() + (600 if answered else 0)
         while not all(p in fake.answered for p in sent) and time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
     answers = [fake.answered[p] - s for p, s in sent.items() if p in fake.answered]
-    wall = max([fake.answered.get(p, s) for p, s in sent.items()]) - began
+    wall = max([fake.answered.get(p, s + a) for (p, s), a in zip(sent.items(), acks)]) - began
     return Round(acks, wall, answers)
 
 
-async def pair(make_app, *, user: str, text: str, requests: int, concurrency: int) -> Round:
+async def pair(make_app, *, user: str, text: str, requests: int, concurrency: int, answered: bool = True) -> Round:
+    """One round against a freshly served app (make_app(fake)) and its own fake Slack."""
     fake = TimedSlack()
     await fake.start()
     app = make_app(fake)
     try:
         async with served(app) as url:
-            return await fire(url, fake, user=user, text=text, requests=requests, concurrency=concurrency)
+            return await fire(url, fake, user=user, text=text, requests=requests, concurrency=concurrency,
+                              answered=answered)
     finally:
-        if app.client.session is not None:
-            await close_bolt_app(app)
+        if app.client.session is not None:  # the shared session (bot.app.close_bolt_app; absent before it)
+            await app.client.session.close()
         await fake.close()
