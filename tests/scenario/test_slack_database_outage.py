@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 from urllib.parse import urlencode
 
+from tests.cli import cli_env, run_cli
 from tests.scenario.pg_cluster import Cluster
 from tests.scenario.slack_fake import SECRET, TEAM, FakeSlack, sign, texts
 from tests.scenario.test_slack_serve import _free_port, _healthz, _start, _stop
@@ -44,11 +42,8 @@ async def test_a_command_during_a_database_outage_gets_its_ack_and_a_note_and_th
     fake.add_user("UBOSS", "boss@acme.test")
     settings = {"CLOUDTUNER_DATABASE_URL": cluster.url, "SLACK_BOT_TOKEN": "xoxb-test",
                 "SLACK_SIGNING_SECRET": SECRET, "CLOUDTUNER_SLACK_API_URL": fake.api_url}
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDTUNER_", "SLACK_"))}
-    env.update(CLOUDTUNER_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=os.getcwd(), **settings)
-    init = subprocess.run([sys.executable, "-m", "config.cli", "init", "--org", "Acme", "--manager-email",
-                           "boss@acme.test", "--slack-team-id", TEAM], env=env, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    init = run_cli(["init", "--org", "Acme", "--manager-email", "boss@acme.test", "--slack-team-id", TEAM],
+                   cli_env(tmp_path, **settings), tmp_path)
     assert init.returncode == 0, init.stderr
     port = _free_port()
     proc = _start(tmp_path, port, **settings)
