@@ -27,6 +27,9 @@ WAITLIST_ACQUIRE = "waitlist_acquire"
 ALERT_ADD = "alert_add"
 ALERT_DELETE = "alert_delete"
 ORG_CHOOSE = "org_choose"
+SNOOZE = re.compile(r"^power_snooze:(1h|2h)$")
+SNOOZE_HOURS = {"1h": 1, "2h": 2}
+SKIP_TONIGHT = "power_skip_tonight"
 
 # Modals (callback ids) and their inputs (block id == action id).
 BOOK_VIEW = "book_env"
@@ -53,3 +56,12 @@ def booking_extend(code: str) -> str:
 
 def run_command(name: str) -> str:
     return f"run_command:{name}"
+
+
+def snooze(code: str) -> str:
+    return f"power_snooze:{code}"
+
+
+def notification_block(event_type: str) -> str:
+    """The actions block of a proactive message about an event of `event_type`."""
+    return f"notify:{event_type}"

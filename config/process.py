@@ -95,8 +95,12 @@ async def start_slack_bot(settings: Settings, secret_key: str) -> Bot | None:
 
 
 def job_deps(settings: Settings, secret_key: str) -> Deps:
-    """What the scheduled jobs need: the Slack sender (when Slack is set up) and the cloud adapters."""
+    """What the scheduled jobs need: a sender per target kind (Slack's, when Slack is set up) and the cloud
+    adapters."""
     box = SecretBox(secret_key)
-    send = (slack_sender(box=box, public_url=settings.public_url, bot_token=settings.slack_bot_token,
-                         api_url=settings.slack_api_url) if settings.slack_enabled else None)
-    return Deps(send=send, open_adapter=partial(datasources.open_adapter, box=box), box=box)
+    senders = {}
+    if settings.slack_enabled:
+        send = slack_sender(box=box, public_url=settings.public_url, bot_token=settings.slack_bot_token,
+                            api_url=settings.slack_api_url)
+        senders.update(dict.fromkeys(send.kinds, send))
+    return Deps(senders=senders, open_adapter=partial(datasources.open_adapter, box=box), box=box)

@@ -1,5 +1,6 @@
-"""Database wiring: Tortoise config, start/stop, migrations, transactions, a health probe, and the two raw
-statements bulk writes need (a keyed upsert and a wide read) rendered for the dialect."""
+"""Database wiring: Tortoise config, start/stop, migrations, transactions, a health probe, and the raw
+statements bulk writes need (a keyed upsert, an insert that skips existing keys, a wide read) rendered for
+the dialect."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 APP = "models"
 ARRAY_ROWS = 20_000  # rows per PostgreSQL upsert statement
+INSERT_CHUNK = 500  # rows per insert_new statement
 MODULES = ["core.models"]
 MIGRATIONS = "core.migrations"
 
@@ -150,29 +152,25 @@ def _typed(value: object, kind: type) -> object:
     return Decimal(str(value)) if kind is Decimal else kind(value)
 
 
-INSERT_CHUNK = 500
-
-
 async def insert_new(model: type, rows: list[dict], *, unique: str, returning: str) -> list:
     """Insert `rows` (field name → Python value) of `model`, skipping each row whose `unique` column value
     exists already; returns the `returning` column of the rows inserted. One statement per INSERT_CHUNK rows
-    (`INSERT … ON CONFLICT DO NOTHING RETURNING`, SQLite ≥ 3.35 and PostgreSQL), in the caller's transaction."""
+    (`INSERT … ON CONFLICT DO NOTHING RETURNING`, SQLite ≥ 3.35 and PostgreSQL), in the current transaction."""
     if not rows:
         return []
-    conn = connections.get("default")
+    conn = connections.get("default")  # the current transaction's connection
     meta = model._meta
     names = list(rows[0])
-    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
     fields = [meta.fields_map[name] for name in names]
-    postgres = conn.capabilities.dialect == "postgres"
+    columns = ", ".join(f'"{meta.fields_db_projection[name]}"' for name in names)
+    group = "(" + ", ".join("?" * len(names)) + ")"
     found = []
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = rows[start:start + INSERT_CHUNK]
-        marks = (f"${n}" if postgres else "?" for n in range(1, len(chunk) * len(names) + 1))
-        groups = ", ".join("(" + ", ".join(next(marks) for _ in names) + ")" for _ in chunk)
+        sql = (f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {", ".join([group] * len(chunk))} '
+               f'ON CONFLICT ("{unique}") DO NOTHING RETURNING "{returning}"')
+        if conn.capabilities.dialect == "postgres":
+            sql = numbered(sql)
         values = [field.to_db_value(row[name], None) for row in chunk for name, field in zip(names, fields)]
-        inserted = await conn.execute_query_dict(
-            f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {groups} ON CONFLICT ("{unique}") DO NOTHING '
-            f'RETURNING "{returning}"', values)
-        found.extend(row[returning] for row in inserted)
+        found.extend(row[returning] for row in await conn.execute_query_dict(sql, values))
     return found

@@ -10,7 +10,8 @@ import uuid
 from core.errors import CoreError, InvalidInput
 from core.messages import render
 from core.models import DataSource
-from core.services.checks import evaluate_pool_alerts, notify_import_failure
+from core.services.checks import evaluate_pool_alerts
+from core.services.import_failures import record_import_failure
 from core.services.imports import run_import
 from jobs.runner import Deps, Job, Window
 
@@ -37,7 +38,7 @@ async def run(window: Window, deps: Deps) -> str:
             organizations.add(source.organization_id)
             continue
         failed += 1
-        await notify_import_failure(data_source_id=source.id, detail=detail, now=window.now,
+        await record_import_failure(data_source_id=source.id, detail=detail, now=window.now,
                                     was_failing=source.last_import_status.startswith("failed"),
                                     last_import_at=source.last_import_at)
     fired = 0

@@ -9,11 +9,11 @@ MAX_BATCHES = 20
 
 async def run(window: Window, deps: Deps) -> str:
     """Batches until the due messages run out (at most MAX_BATCHES, so a tick stays short)."""
-    if deps.send is None:
+    if not deps.senders:
         raise InvalidInput("job_needs_slack")
     total = DeliveryReport()
     for _ in range(MAX_BATCHES):
-        report = await deliver_due(send=deps.send, worker=deps.worker, now=window.now)
+        report = await deliver_due(senders=deps.senders, worker=deps.worker, now=window.now)
         for name, count in vars(report).items():
             setattr(total, name, getattr(total, name) + count)
         if sum(vars(report).values()) < BATCH:

@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,10 +43,10 @@ class Window:
 
 @dataclass(frozen=True)
 class Deps:
-    """What jobs need from outside core, given by the composition root (config.process); None = not set up."""
+    """What jobs need from outside core, given by the composition root (config.process); None or empty = not set up."""
 
     worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-    send: Sender | None = None
+    senders: Mapping[str, Sender] = field(default_factory=dict)  # per target kind (core.events.routing)
     open_adapter: Callable[[DataSource], CloudAdapter] | None = None
     box: SecretBox | None = None
 

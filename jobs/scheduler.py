@@ -37,7 +37,7 @@ def build_scheduler() -> AsyncIOScheduler:
 def register_jobs(scheduler: AsyncIOScheduler, deps: Deps) -> None:
     """Put every job on the scheduler; each tick runs it once under its database lease."""
     for job in JOBS.values():
-        if job is delivery.JOB and deps.send is None:
+        if job is delivery.JOB and not deps.senders:
             log.info("Slack is not configured: notifications wait in the outbox until it is")
             continue
         scheduler.add_job(tick, kwargs={"job": job, "deps": deps}, id=job.name, name=job.name, replace_existing=True,

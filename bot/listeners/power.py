@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot import ids
 from bot.errors import guarded
 from bot.identity import acting
-from bot.notify.views import SKIP_TONIGHT, SNOOZE, SNOOZE_HOURS
 from bot.reply import answer
 from bot.views.schedules import override_notice
 from core.queries.resources import resource_detail
@@ -16,7 +16,7 @@ from core.services import schedules
 async def on_snooze(ack, body, action, context, client) -> None:
     await ack()
     member, resource_id = await acting(context, client), int(action["value"])
-    hours = SNOOZE_HOURS[SNOOZE.match(action["action_id"]).group(1)]
+    hours = ids.SNOOZE_HOURS[ids.SNOOZE.match(action["action_id"]).group(1)]
     override = await schedules.snooze(actor_id=member.id, resource_id=resource_id, hours=hours)
     resource = await resource_detail(resource_id, member.organization_id)
     await answer(body, client, override_notice(resource_id=resource_id, resource=resource.label, until=override.until,
@@ -33,5 +33,5 @@ async def on_skip_tonight(ack, body, action, context, client) -> None:
 
 
 def register(app: AsyncApp) -> None:
-    app.action(SNOOZE)(guarded(on_snooze))
-    app.action(SKIP_TONIGHT)(guarded(on_skip_tonight))
+    app.action(ids.SNOOZE)(guarded(on_snooze))
+    app.action(ids.SKIP_TONIGHT)(guarded(on_skip_tonight))

@@ -1,1 +1,1 @@
-"""Proactive Slack messages: outbox payloads rendered to Block Kit, and their delivery."""
+"""Proactive Slack messages: events from the outbox rendered to Block Kit, and their delivery."""

@@ -1,4 +1,7 @@
-"""Sending outbox rows to Slack with slack_sdk's AsyncWebClient, each Slack answer mapped to an outcome.
+"""Sending outbox messages to Slack with slack_sdk's AsyncWebClient, each Slack answer mapped to an outcome.
+
+The composition root registers one SlackSender for the target kinds it handles (`kinds`): a Slack
+channel, and a member (a direct message to the member's linked Slack user).
 
 Rate limits (429 / `ratelimited`) retry after Slack's Retry-After; server errors and network
 failures retry with backoff; an archived channel, or one the bot is not in, falls back to the org
@@ -20,8 +23,8 @@ from bot.links import Console
 from bot.notify.routing import slack_user_for, token_lookup
 from bot.notify.views import notification
 from core.crypto import SecretBox
-from core.models import OutboxMessage
-from core.services.outbox import DELIVERED, Outcome
+from core.events.routing import MEMBER, SLACK_CHANNEL
+from core.services.outbox import DELIVERED, Delivery, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,9 @@ RETRY_AFTER_DEFAULT = 30.0
 
 
 class SlackSender:
-    """Posts one outbox row: to its channel, or as a direct message to the member's linked Slack user."""
+    """Posts one message: to its channel, or as a direct message to the member's linked Slack user."""
+
+    kinds = (SLACK_CHANNEL, MEMBER)
 
     def __init__(self, *, token_for: Callable[[int], Awaitable[str | None]],
                  user_for: Callable[[int, int], Awaitable[str | None]], console: Console,
@@ -43,14 +48,16 @@ class SlackSender:
         self._base_url = base_url
         self._timeout = timeout
 
-    async def __call__(self, message: OutboxMessage) -> Outcome:
+    async def __call__(self, message: Delivery) -> Outcome:
         token = await self._token_for(message.organization_id)
         if not token:
             return Outcome("retry", error="no Slack workspace is connected to this organization yet")
-        channel = message.target_channel or await self._user_for(message.organization_id, message.target_member_id)
+        target = message.target
+        channel = (target.address if target.kind == SLACK_CHANNEL
+                   else await self._user_for(message.organization_id, int(target.address)))
         if not channel:
-            return Outcome("failed", error=f"member {message.target_member_id} has no linked Slack account")
-        rendered = notification(message.kind, message.payload, self._console)
+            return Outcome("failed", error=f"member {target.address} has no linked Slack account")
+        rendered = notification(message, self._console)
         client = AsyncWebClient(token=token, base_url=self._base_url, timeout=self._timeout)
         try:
             await client.chat_postMessage(channel=channel, text=rendered.text, blocks=rendered.blocks,

@@ -1,4 +1,4 @@
-"""Messages the scheduler sends on its own (proactive notifications) and records on resources."""
+"""Messages the scheduler sends on its own (proactive notifications of events) and records on resources."""
 
 MESSAGES: dict[str, str] = {
     "job_unknown": "There is no job named \"{name}\". Jobs: {names}.",
@@ -21,6 +21,14 @@ MESSAGES: dict[str, str] = {
     ),
     "notice_env_acquired": "{person} has booked \"{environment}\" from {starts} until {ends}.",
     "notice_env_released": "\"{environment}\" is free again: the booking of {person} ended at {ends}.",
+    "notice_booking_created": "{person} booked \"{environment}\" from {starts} until {ends}.",
+    "notice_booking_extended": "The booking of {person} on \"{environment}\" now ends at {ends} (it ended at {previous}).",
+    "notice_booking_deleted": "The booking of {person} on \"{environment}\" from {starts} until {ends} was deleted.",
+    "notice_environment_changed": "Environment \"{environment}\" was edited.",
+    "notice_environment_activated": "Environment \"{environment}\" was activated: it can be booked again.",
+    "notice_environment_deactivated": "Environment \"{environment}\" was deactivated: it cannot be booked for now.",
+    "notice_alert_added": "A {based_on} alert was added to pool \"{pool}\".",
+    "notice_alert_removed": "A {based_on} alert was removed from pool \"{pool}\".",
     "notice_waitlist_free": "\"{environment}\" is free now. Book it before someone else does.",
     "notice_waitlist_acquired": "\"{environment}\" is yours from the waitlist, from {starts} until {ends}.",
     "notice_power_warning": (

@@ -12,7 +12,7 @@ from core.models.enums import (
     ThresholdType,
 )
 from core.models.env import Booking, SharedEnvironment, WaitlistEntry
-from core.models.jobs import JobRun, Notice, OutboxMessage, ResourceEvent
+from core.models.jobs import EventSubscription, JobRun, Notice, OutboxMessage, ResourceEvent
 from core.models.metrics import ImportedFile, ResourceMetric
 from core.models.org import DataSource, Member, Organization
 from core.models.pool import Pool
@@ -26,7 +26,7 @@ __models__ = [
     PoolPolicy, ResourceConstraint, SharedEnvironment, Booking, WaitlistEntry,
     PowerSchedule, ScheduleOverride, Alert,
     ResourceMetric, ImportedFile,
-    OutboxMessage, JobRun, Notice, ResourceEvent,
+    OutboxMessage, EventSubscription, JobRun, Notice, ResourceEvent,
     SlackInstallation, SlackOAuthState, SlackWorkspace, SlackUser, SlackUserLink, SlackLinkCode, SlackDelivery,
 ]
 

@@ -1,23 +1,27 @@
-"""Scheduled work: the notification outbox, job leases, once-only notices and the resource event log."""
+"""Scheduled work: the notification outbox and event subscriptions, job leases, once-only notices and the resource event log."""
 
 from tortoise import fields
 from tortoise.models import Model
 
 
 class OutboxMessage(Model):
-    """A notification written with the change that causes it, delivered later with retries.
+    """One event's message to one target, written with the change that causes it, delivered later with retries.
 
-    `dedup_key` makes each event's message to each target exist once; a row targets either a Slack
-    channel or a member (sent as a direct message). `claimed_by`/`claimed_until` is a delivery lease.
+    `event_type` and `payload` are the event (core.events: its registered name and its fields); the
+    target is a kind and an address (core.events.routing.Target). `dedup_key` makes each event's message
+    to each target exist once; `rerouted_from` names the channel a rerouted copy was meant for.
+    `claimed_by`/`claimed_until` is a delivery lease.
     """
 
     id = fields.IntField(primary_key=True)
     organization = fields.ForeignKeyField("models.Organization", related_name="outbox", on_delete=fields.CASCADE)
-    kind = fields.CharField(max_length=64)
+    event_type = fields.CharField(max_length=64)
     dedup_key = fields.CharField(max_length=255, unique=True)
     payload = fields.JSONField(default=dict)
-    target_channel = fields.CharField(max_length=32, default="")
-    target_member = fields.ForeignKeyField("models.Member", related_name="outbox", null=True, on_delete=fields.CASCADE)
+    target_kind = fields.CharField(max_length=32, default="")
+    target_address = fields.CharField(max_length=255, default="")
+    rerouted_from = fields.CharField(max_length=255, default="")
+    reroute_reason = fields.TextField(default="")
     state = fields.CharField(max_length=16, default="pending")
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
@@ -30,6 +34,21 @@ class OutboxMessage(Model):
     class Meta:
         table = "outbox"
         indexes = (("state", "next_attempt_at"),)
+
+
+class EventSubscription(Model):
+    """A target that receives every event of one type (or of all types: "*") of the organization."""
+
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField("models.Organization", related_name="subscriptions", on_delete=fields.CASCADE)
+    event_type = fields.CharField(max_length=64)
+    target_kind = fields.CharField(max_length=32)
+    target_address = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "event_subscription"
+        unique_together = (("organization", "event_type", "target_kind", "target_address"),)
 
 
 class JobRun(Model):

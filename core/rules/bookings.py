@@ -16,6 +16,7 @@ from core.timefmt import show
 
 PAST_GRACE = timedelta(minutes=1)
 MAX_BOOKING_MINUTES = 366 * 24 * 60
+OVERLAP_CONSTRAINT = "booking_no_overlap"
 
 
 class EnvStatus(str, Enum):
@@ -99,3 +100,8 @@ def waitlist_end(now: datetime, *, duration_minutes: int | None, max_minutes: in
     if next_start is not None:
         ends.append(next_start)
     return min(ends) if ends else None
+
+
+def is_overlap_violation(exc: Exception) -> bool:
+    """Whether a database error is PostgreSQL's exclusion constraint refusing overlapping bookings."""
+    return OVERLAP_CONSTRAINT in str(exc)

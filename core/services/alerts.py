@@ -13,8 +13,11 @@ from decimal import Decimal
 from typing import Iterable
 
 from core import validate
+from core.clock import utcnow
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
+from core.events import AlertAdded, AlertRemoved
+from core.events.record import record
 from core.models import Alert, AlertBasis, Member, ThresholdType
 from core.permissions import load_actor, require_pool_manager
 from core.rules import alerts as rules
@@ -65,6 +68,8 @@ async def create_alert(*, actor_id: int, pool_id: int, based_on: str, threshold:
             include_children=bool(include_children), channels=channel_ids, created_by=actor)
         if recipients:
             await alert.recipients.add(*recipients)
+        added = AlertAdded(alert.id, pool.id, pool.name, basis.value, tuple(channel_ids), tuple(r.id for r in recipients))
+        await record(added, organization_id=actor.organization_id, now=utcnow())
     return alert
 
 
@@ -79,6 +84,10 @@ async def delete_alert(*, actor_id: int, alert_id: int) -> None:
         if alert is None:
             raise NotFound("alert_not_found", alert_id=alert_id)
         await require_pool_manager(actor, alert.pool)
+        recipients = await alert.recipients.all().order_by("id").values_list("id", flat=True)
+        await record(AlertRemoved(alert.id, alert.pool_id, alert.pool.name, alert.based_on.value,
+                                  tuple(alert.channels), tuple(recipients)),
+                     organization_id=actor.organization_id, now=utcnow())
         await alert.delete()
 
 

@@ -1,4 +1,7 @@
-"""Bookings of shared environments: book, release, extend, delete.
+"""Bookings of shared environments: book, release, extend, delete; each records its event (core.events).
+
+A release also records the end it makes and serves the environment's waitlist at once
+(core.services.handover), so the time-based check does not announce that end again.
 
 "Manager" below means an org manager or a manager of the environment's pool (or a pool above it).
 Overlaps are checked inside the transaction for a clear message; on PostgreSQL the exclusion
@@ -18,14 +21,17 @@ from core import validate
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.events import BookingCreated, BookingDeleted, BookingExtended
+from core.events.record import record
+from core.events.routing import Router
 from core.models import Booking, Member
 from core.permissions import load_actor
 from core.rules import bookings as rules
-from core.services.environments import load_environment, manages_environment
 from core.services import lookup
+from core.services.environments import load_environment, manages_environment
+from core.services.handover import about, booking_ended
 from core.timefmt import show
 
-OVERLAP_CONSTRAINT = "booking_no_overlap"
 NOTE_MAX = 1000
 
 
@@ -54,8 +60,10 @@ async def create_booking(*, actor_id: int, environment_id: int, starts_at: datet
                 raise Conflict("environment_inactive", environment=env.name)
             rules.check_range(starts_at, ends_at, max_minutes=env.max_booking_minutes)
             await refuse_overlap(env.id, starts_at, ends_at)
-            return await Booking.create(environment=env, member=member, created_by=actor,
-                                        starts_at=starts_at, ends_at=ends_at, note=note)
+            booking = await Booking.create(environment=env, member=member, created_by=actor,
+                                           starts_at=starts_at, ends_at=ends_at, note=note)
+            await record(BookingCreated(**about(booking)), organization_id=actor.organization_id, now=now)
+            return booking
     except IntegrityError as exc:
         await raise_if_overlap(exc, environment_id, starts_at, ends_at)
         raise
@@ -77,6 +85,7 @@ async def release_booking(*, actor_id: int, booking_id: int, now: datetime | Non
             raise Conflict("booking_already_ended", ends=show(booking.ends_at))
         booking.ends_at = now
         await booking.save(update_fields=["ends_at"])
+        await booking_ended(booking, router=Router(actor.organization_id), now=now, released=True)
     return booking
 
 
@@ -108,6 +117,8 @@ async def extend_booking(*, actor_id: int, booking_id: int, ends_at: datetime | 
             await refuse_overlap(env.id, previous_end, ends_at)
             booking.ends_at = ends_at
             await booking.save(update_fields=["ends_at"])
+            await record(BookingExtended(**about(booking), previous_end=previous_end),
+                         organization_id=actor.organization_id, now=now)
             return booking
     except IntegrityError as exc:
         await raise_if_overlap(exc, booking.environment_id, previous_end, ends_at)
@@ -129,6 +140,7 @@ async def delete_booking(*, actor_id: int, booking_id: int, now: datetime | None
             if rules.has_started(booking, now):
                 raise PermissionDenied("booking_started", starts=show(booking.starts_at),
                                        pool=booking.environment.pool.name)
+        await record(BookingDeleted(**about(booking)), organization_id=actor.organization_id, now=now)
         await booking.delete()
 
 
@@ -143,14 +155,10 @@ async def refuse_overlap(environment_id: int, starts_at: datetime, ends_at: date
                        starts=show(clash.starts_at), ends=show(clash.ends_at))
 
 
-def is_overlap_violation(exc: IntegrityError) -> bool:
-    return OVERLAP_CONSTRAINT in str(exc)
-
-
 async def raise_if_overlap(exc: IntegrityError, environment_id: int, starts_at: datetime,
                            ends_at: datetime | None) -> None:
     """Turn PostgreSQL's exclusion refusal into the same Conflict the pre-check raises."""
-    if not is_overlap_violation(exc):
+    if not rules.is_overlap_violation(exc):
         return
     await refuse_overlap(environment_id, starts_at, ends_at)
     raise Conflict("booking_overlaps", field="starts_at", person="someone else", starts=show(starts_at),

@@ -18,6 +18,8 @@ from core import validate
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.events import EnvironmentActivation, EnvironmentChanged
+from core.events.record import record
 from core.models import Booking, Member, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
 from core.permissions import load_actor, manages_pool, require_pool_manager
 from core.rules import bookings as rules
@@ -125,6 +127,8 @@ async def update_environment(*, actor_id: int, environment_id: int, name: str, d
         env.power_schedule = await _schedule(power_schedule_id, actor.organization_id)
         env.update_from_dict(values)
         await env.save()
+        await record(EnvironmentChanged(env.id, env.name, env.pool_id), organization_id=actor.organization_id,
+                     now=utcnow())
     return env
 
 
@@ -137,8 +141,11 @@ async def set_environment_active(*, actor_id: int, environment_id: int, active: 
     async with transaction():
         env = await load_environment(environment_id, actor.organization_id)
         await require_environment_manager(actor, env)
-        env.active = bool(active)
-        await env.save(update_fields=["active"])
+        if env.active != bool(active):
+            env.active = bool(active)
+            await env.save(update_fields=["active"])
+            await record(EnvironmentActivation(env.id, env.name, env.pool_id, active=env.active),
+                         organization_id=actor.organization_id, now=utcnow())
     return env
 
 

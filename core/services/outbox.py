@@ -1,18 +1,20 @@
-"""The notification outbox: messages are written with the change that causes them, then delivered.
+"""The notification outbox: each event's message to each target, written with the change that causes it,
+then delivered.
 
-`enqueue` and `claim_notice` run inside the caller's transaction (as a savepoint), so a message
-exists exactly when its cause was committed, and a failed delivery never undoes the cause. Delivery
-claims a batch (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serializes writers) under a lease, sends
-each message through an injected sender, and records the outcome: delivered, retried with
-exponential backoff (or the server's Retry-After), rerouted to the org managers' DMs when a channel
-is archived, or failed for good.
+Rows are written inside the caller's transaction (core.events.record, set-based; `claim_notice` and
+`enqueue` one at a time, as savepoints), so a message exists exactly when its cause was committed, and a
+failed delivery never undoes the cause. Delivery claims a batch of the target kinds this process can send
+(FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serializes writers) under a lease, hands each message, its
+event read back, to the sender registered for its target kind, and records the outcome: delivered,
+retried with exponential backoff (or the server's Retry-After), rerouted to the org managers' direct
+messages when a Slack channel cannot take it, or failed for good.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +23,9 @@ from tortoise.expressions import Q
 
 from core.clock import utcnow
 from core.db import transaction
-from core.models import Member, Notice, OutboxMessage, Role
+from core.events import Event, decode, encode
+from core.events.routing import SLACK_CHANNEL, Router, Target
+from core.models import Notice, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +38,16 @@ BATCH = 50
 
 
 @dataclass(frozen=True)
-class Target:
-    """Where a message goes: a Slack channel id, or a member (as a direct message)."""
+class Delivery:
+    """One message as a sender gets it: the event (typed), its target and, for a rerouted copy, the channel
+    it was meant for and why."""
 
-    channel: str = ""
-    member_id: int | None = None
-
-    @property
-    def key(self) -> str:
-        return f"channel:{self.channel}" if self.channel else f"member:{self.member_id}"
+    id: int
+    organization_id: int
+    event: Event
+    target: Target
+    rerouted_from: str = ""
+    reroute_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class DeliveryReport:
     failed: int = 0
 
 
-Sender = Callable[[OutboxMessage], Awaitable[Outcome]]
+Sender = Callable[[Delivery], Awaitable[Outcome]]
 
 
 async def claim_notice(*, organization_id: int, key: str, now: datetime) -> bool:
@@ -77,56 +82,36 @@ async def claim_notice(*, organization_id: int, key: str, now: datetime) -> bool
     return True
 
 
-async def enqueue(*, organization_id: int, kind: str, dedup_key: str, payload: dict, target: Target,
-                  now: datetime) -> bool:
+async def enqueue(*, organization_id: int, event: Event, dedup_key: str, target: Target, now: datetime,
+                  rerouted_from: str = "", reroute_reason: str = "") -> bool:
     """Add one message unless one with the same dedup key exists; False when it did."""
     if await OutboxMessage.exists(dedup_key=dedup_key):
         return False
     try:
         async with transaction():
             await OutboxMessage.create(
-                organization_id=organization_id, kind=kind, dedup_key=dedup_key, payload=payload,
-                target_channel=target.channel, target_member_id=target.member_id, next_attempt_at=now,
-                created_at=now)
+                organization_id=organization_id, event_type=event.type, payload=encode(event), dedup_key=dedup_key,
+                target_kind=target.kind, target_address=target.address, rerouted_from=rerouted_from,
+                reroute_reason=reroute_reason, next_attempt_at=now, created_at=now)
     except IntegrityError:
         return False
     return True
 
 
-async def notify(*, organization_id: int, kind: str, key: str, payload: dict, targets: Iterable[Target],
-                 now: datetime) -> int:
-    """Enqueue one event's message to each distinct target; returns how many were new."""
-    added = 0
-    for target in dict.fromkeys(targets):
-        added += await enqueue(organization_id=organization_id, kind=kind, dedup_key=f"{key}|{target.key}",
-                               payload=payload, target=target, now=now)
-    return added
+def delivery(message: OutboxMessage) -> Delivery:
+    """The stored message with its event read back into its dataclass."""
+    return Delivery(message.id, message.organization_id, decode(message.event_type, message.payload),
+                    Target(message.target_kind, message.target_address), message.rerouted_from,
+                    message.reroute_reason)
 
 
-async def announce(*, organization_id: int, kind: str, key: str, payload: dict, targets: Iterable[Target],
-                   now: datetime) -> int:
-    """Claim the event `key` and enqueue its messages in one transaction; 1 when it was new, else 0."""
-    async with transaction():
-        if not await claim_notice(organization_id=organization_id, key=key, now=now):
-            return 0
-        await notify(organization_id=organization_id, kind=kind, key=key, payload=payload, targets=targets, now=now)
-    return 1
-
-
-async def manager_targets(organization_id: int) -> list[Target]:
-    """The organization's managers, as direct-message targets."""
-    ids = await Member.filter(organization_id=organization_id, role=Role.ORG_MANAGER).order_by("id").values_list(
-        "id", flat=True)
-    return [Target(member_id=i) for i in ids]
-
-
-async def claim_batch(*, worker: str, now: datetime, limit: int = BATCH,
+async def claim_batch(*, worker: str, now: datetime, kinds: list[str], limit: int = BATCH,
                       lease: timedelta = LEASE) -> list[OutboxMessage]:
-    """Take up to `limit` due messages under a lease that no other worker can take meanwhile."""
+    """Take up to `limit` due messages for targets of `kinds` under a lease no other worker can take meanwhile."""
     token = f"{worker[:40]}/{uuid.uuid4().hex[:12]}"
     claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     async with transaction():
-        rows = await (OutboxMessage.filter(claimable, state=PENDING, next_attempt_at__lte=now)
+        rows = await (OutboxMessage.filter(claimable, state=PENDING, next_attempt_at__lte=now, target_kind__in=kinds)
                       .order_by("next_attempt_at", "id").limit(limit).select_for_update(skip_locked=True).only("id"))
         ids = [row.id for row in rows]
         if ids:
@@ -148,25 +133,27 @@ async def record_outcome(*, message: OutboxMessage, outcome: Outcome, now: datet
     if outcome.status == DELIVERED:
         await mine.update(state=DELIVERED, delivered_at=now, attempts=message.attempts + 1, **released)
         return DELIVERED
-    if outcome.status == "fallback" and message.target_channel:
+    if outcome.status == "fallback" and message.target_kind == SLACK_CHANNEL:
         return await _reroute(message, outcome.error, now)
     attempts = message.attempts + 1
     if outcome.status == "retry" and attempts < MAX_ATTEMPTS:
         delay = timedelta(seconds=outcome.retry_after) if outcome.retry_after else backoff(attempts)
         await mine.update(attempts=attempts, next_attempt_at=now + delay, last_error=outcome.error[:2000], **released)
         return PENDING
-    log.warning("outbox message %s (%s) failed for good: %s", message.id, message.kind, outcome.error)
+    log.warning("outbox message %s (%s) failed for good: %s", message.id, message.event_type, outcome.error)
     await mine.update(state=FAILED, attempts=attempts, last_error=outcome.error[:2000], **released)
     return FAILED
 
 
-async def deliver_due(*, send: Sender, worker: str, now: datetime | None = None, limit: int = BATCH) -> DeliveryReport:
-    """Send one batch of due messages; a sender that raises counts as a retry, never as lost."""
+async def deliver_due(*, senders: Mapping[str, Sender], worker: str, now: datetime | None = None,
+                      limit: int = BATCH) -> DeliveryReport:
+    """Send one batch of due messages, each through the sender of its target kind; a sender that raises (or
+    an event that cannot be read back) counts as a retry, never as lost."""
     now = now or utcnow()
     report = DeliveryReport()
-    for message in await claim_batch(worker=worker, now=now, limit=limit):
+    for message in await claim_batch(worker=worker, now=now, kinds=list(senders), limit=limit):
         try:
-            outcome = await send(message)
+            outcome = await senders[message.target_kind](delivery(message))
         except Exception as exc:  # the sender is outside core; whatever it raises, the message is kept
             log.exception("sending outbox message %s failed", message.id)
             outcome = Outcome("retry", error=f"{type(exc).__name__}: {exc}")
@@ -179,12 +166,12 @@ async def deliver_due(*, send: Sender, worker: str, now: datetime | None = None,
 async def _reroute(message: OutboxMessage, reason: str, now: datetime) -> str:
     """A channel that cannot take the message: the org managers get it as a direct message instead."""
     async with transaction():
-        targets = await manager_targets(message.organization_id)
-        payload = {**message.payload, "rerouted_from": message.target_channel, "reroute_reason": reason}
+        targets = await Router(message.organization_id).managers()
+        event = decode(message.event_type, message.payload)
         for target in targets:
-            await enqueue(organization_id=message.organization_id, kind=message.kind,
-                          dedup_key=f"{message.dedup_key}|fallback|{target.key}"[:255], payload=payload,
-                          target=target, now=now)
+            await enqueue(organization_id=message.organization_id, event=event,
+                          dedup_key=f"{message.dedup_key}|fallback|{target.key}"[:255], target=target, now=now,
+                          rerouted_from=message.target_address, reroute_reason=reason)
         state = REROUTED if targets else FAILED
         await OutboxMessage.filter(id=message.id, claimed_by=message.claimed_by).update(
             state=state, attempts=message.attempts + 1, last_error=reason[:2000], claimed_by="", claimed_until=None)

@@ -1,5 +1,5 @@
 """Power actions on the cloud: the power schedules' pre-stop warnings, starts and stops, and the executor
-that the bookings of schedule-linked environments use too (core.services.env_power).
+that the bookings of schedule-linked environments use too (core.services.booking_power).
 
 What a schedule owes comes from core.services.schedules (transitions only, overrides applied, one action
 per resource for a window, so a catch-up after downtime acts once). A stop of the resource of an
@@ -29,10 +29,11 @@ from tortoise.expressions import Q
 from core.adapters.base import CloudAdapter, PowerResult, PowerTarget
 from core.clock import utcnow
 from core.db import insert_new, transaction
+from core.events import PowerActionFailed, PowerWarning
+from core.events.record import record, record_all
 from core.messages import render
 from core.models import Booking, DataSource, Notice, Resource, ResourceEvent
 from core.rules.power import START, STOP
-from core.services.outbox import Target, announce, manager_targets, notify
 from core.services.schedules import DueAction, due_actions, due_warnings
 from core.timefmt import show
 
@@ -59,15 +60,16 @@ class PowerReport:
 @dataclass
 class PowerAction:
     """One start or stop of one resource (data source loaded): its claim key, its message family
-    ("power" or "env_power": event_<family>_<outcome>, notice_<family>_failed) and their params, who
-    hears of a failure (empty: the org managers), and an outcome known without asking the cloud."""
+    ("power" or "env_power": event_<family>_<outcome>, notice_<family>_failed) and their params, the
+    members it names for a failure (empty: routed to the org managers), and an outcome known without
+    asking the cloud."""
 
     resource: Resource
     verb: str
     key: str
     family: str
     params: dict
-    tell: list[Target]
+    tell: list[int]
     decided: PowerResult | None = None
 
 
@@ -105,12 +107,10 @@ async def warn_before_stops(*, organization_id: int, since: datetime, now: datet
             continue
         schedule = resource.power_schedule
         local = warning.stop_at.astimezone(ZoneInfo(schedule.timezone))
-        payload = {"code": "notice_power_warning", "resource_id": resource.id, "stop_at": warning.stop_at.isoformat(),
-                   "params": {"schedule": schedule.name, "resource": resource.label, "timezone": schedule.timezone,
-                              "stop_local": local.strftime("%Y-%m-%d %H:%M"), "stop": show(warning.stop_at)}}
-        sent += await announce(organization_id=organization_id, kind="power_warning", payload=payload, now=now,
-                               key=f"power_warn:{resource.id}:{iso(warning.stop_at)}",
-                               targets=[Target(member_id=resource.owner_id)])
+        event = PowerWarning(resource.id, resource.label, resource.owner_id, schedule.name, schedule.timezone,
+                             local.strftime("%Y-%m-%d %H:%M"), warning.stop_at)
+        sent += await record(event, organization_id=organization_id, now=now,
+                             key=f"power_warn:{resource.id}:{iso(warning.stop_at)}")
     return sent
 
 
@@ -191,7 +191,7 @@ def _scheduled(resource: Resource, due: DueAction, booking: Booking | None) -> P
         params.update(environment=booking.environment.name, person=booking.member.label, until=show(booking.ends_at))
         decided = PowerResult(resource.cloud_resource_id, SKIPPED)
     return PowerAction(resource, due.action, f"power:{resource.id}:{due.action}:{iso(due.at)}", "power", params,
-                       [Target(member_id=resource.owner_id)] if resource.owner_id else [], decided)
+                       [resource.owner_id] if resource.owner_id else [], decided)
 
 
 async def _call_cloud(verb: str, resources: list[Resource], open_adapter: AdapterOpener) -> dict[str, PowerResult]:
@@ -216,7 +216,8 @@ async def _call_cloud(verb: str, resources: list[Resource], open_adapter: Adapte
 
 async def _record(decided: list[tuple[PowerAction, PowerResult]], now: datetime) -> list[tuple[PowerAction, str]]:
     """Each outcome on its resource's event log, once per action (those already recorded are left out), in one
-    transaction of a fixed number of statements; a failure also to the action's `tell` (else the org managers).
+    transaction of a fixed number of statements; a failure also as an event (to the action's `tell`, else the
+    org managers).
     Returns the actions recorded now with their outcome."""
     if not decided:
         return []
@@ -235,11 +236,13 @@ async def _record(decided: list[tuple[PowerAction, PowerResult]], now: datetime)
             ResourceEvent(organization_id=a.resource.organization_id, resource_id=a.resource.id, created_at=now,
                           kind=f"{a.family}_{a.verb}_{outcome}", message=render(f"event_{a.family}_{outcome}", **params))
             for a, outcome, params in recorded])
+        failed = defaultdict(list)
         for action, outcome, params in recorded:
             if outcome == FAILED:
-                org, resource = action.resource.organization_id, action.resource
-                await notify(organization_id=org, kind=f"{action.family}_failed", now=now, key=f"{action.key}|failed",
-                             targets=action.tell or await manager_targets(org),
-                             payload={"code": f"notice_{action.family}_failed", "resource_id": resource.id,
-                                      "params": {**params, "resource": resource.label}})
+                resource = action.resource
+                event = PowerActionFailed(resource.id, action.family, {**params, "resource": resource.label},
+                                          tuple(action.tell))
+                failed[action.resource.organization_id].append((event, f"{action.key}|failed"))
+        for org, events in failed.items():
+            await record_all(events, organization_id=org, now=now)
     return [(action, outcome) for action, outcome, _ in recorded]

@@ -22,7 +22,6 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.models import Booking, SharedEnvironment, WaitlistEntry
 from core.permissions import load_actor
 from core.rules import bookings as rules
-from core.services.bookings import is_overlap_violation
 from core.services.environments import load_environment
 
 WAITLIST_NOTE = "Given from the waitlist."
@@ -111,7 +110,7 @@ async def next_waitlist_turn(environment_id: int, *, now: datetime | None = None
                                            starts_at=now, ends_at=ends_at, note=WAITLIST_NOTE)
             return WaitlistTurn(TurnOutcome.ACQUIRED, entry, booking)
     except IntegrityError as exc:
-        if not is_overlap_violation(exc):
+        if not rules.is_overlap_violation(exc):
             raise
         return WaitlistTurn(TurnOutcome.BUSY)
 

@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 
 from core.errors import Conflict
 from core.models import Booking
+from core.rules.bookings import is_overlap_violation
 from core.services import bookings as svc
 from tests.worlds.environments import NOW, World, make_world
 
@@ -66,6 +67,6 @@ async def test_direct_overlapping_insert_is_refused_by_postgres(w, db):
     with pytest.raises(IntegrityError) as err:
         await Booking.create(environment=w.env, member=w.eng, created_by=w.eng,
                              starts_at=NOW + 100 * M, ends_at=NOW + 200 * M)
-    assert svc.is_overlap_violation(err.value)
+    assert is_overlap_violation(err.value)
     await Booking.create(environment=w.env, member=w.eng, created_by=w.eng, starts_at=NOW - 60 * M, ends_at=NOW)
     assert await Booking.all().count() == 2

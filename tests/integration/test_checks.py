@@ -3,9 +3,10 @@
 from datetime import date, datetime, timedelta, timezone
 
 from core.models import DataSource, Notice, OutboxMessage, Pool, Resource
-from core.services import alerts, checks, constraints
+from core.services import alerts, checks, constraints, import_failures
 from core.services.resources import upsert_expenses
 from tests.factories import make_member, make_org
+from tests.outbox_rows import event_of, params_of, rows, target_of, to_member
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 SEEN = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -21,8 +22,7 @@ async def _world(name: str = "Acme"):
 
 
 async def _messages() -> list[tuple]:
-    rows = await OutboxMessage.all().order_by("id")
-    return [(r.kind, r.payload["code"], r.target_channel or r.target_member_id) for r in rows]
+    return [(row.event_type, event_of(row).notice()[0], target_of(row)) for row in await rows()]
 
 
 async def test_a_passed_ttl_is_announced_once_to_the_owner(db):
@@ -32,10 +32,10 @@ async def test_a_passed_ttl_is_announced_once_to_the_owner(db):
     later = NOW + timedelta(hours=2)
     assert await checks.notify_violations(organization_id=fx.org.id, now=later) == 1
     assert await checks.notify_violations(organization_id=fx.org.id, now=later + timedelta(minutes=5)) == 0
-    assert await _messages() == [("constraint_violation", "notice_ttl_passed", eng.id)]
+    assert await _messages() == [("ttl_passed", "notice_ttl_passed", eng.id)]
     row = await OutboxMessage.get()
-    assert row.payload["params"] == {"resource": "vm-1", "limit": "2026-03-10 13:00 UTC"}
-    assert row.payload["resource_id"] == vm.id
+    assert params_of(row) == {"resource": "vm-1", "limit": "2026-03-10 13:00 UTC"}
+    assert event_of(row).resource_id == vm.id
 
 
 async def test_daily_limit_is_announced_once_per_day_and_total_once_per_limit(db):
@@ -52,7 +52,7 @@ async def test_daily_limit_is_announced_once_per_day_and_total_once_per_limit(db
     assert keys == [f"violation:{vm.id}:daily_expense_limit:2026-03-09", f"violation:{vm.id}:daily_expense_limit:2026-03-10",
                     f"violation:{vm.id}:total_expense_limit:total:25", f"violation:{vm.id}:daily_expense_limit:2026-03-11"]
     first = await OutboxMessage.filter(dedup_key__startswith=f"violation:{vm.id}:daily_expense_limit:2026-03-09").get()
-    assert first.payload["params"] == {"resource": "vm-1", "actual": "12.50", "limit": "10", "currency": "USD",
+    assert params_of(first) == {"resource": "vm-1", "actual": "12.50", "limit": "10", "currency": "USD",
                                        "day": "2026-03-09"}
 
 
@@ -101,8 +101,7 @@ async def test_a_ttl_within_24_hours_warns_the_owner_once_per_ttl_value(db):
     assert await checks.warn_expiring_ttls(organization_id=fx.org.id, now=NOW + timedelta(hours=9)) == 0
     assert await checks.warn_expiring_ttls(organization_id=fx.org.id, now=NOW + timedelta(hours=17)) == 1
     assert await checks.warn_expiring_ttls(organization_id=fx.org.id, now=NOW + timedelta(hours=41)) == 0
-    rows = await OutboxMessage.all().order_by("id")
-    assert [(r.kind, r.target_member_id, r.payload["params"]["ttl"]) for r in rows] == [
+    assert [(r.event_type, target_of(r), params_of(r)["ttl"]) for r in await rows()] == [
         ("ttl_expiring", eng.id, "2026-03-11 18:00 UTC"), ("ttl_expiring", eng.id, "2026-03-12 04:00 UTC")]
 
 
@@ -113,7 +112,7 @@ async def test_a_pool_ttl_policy_counts_from_first_seen_and_needs_an_owner(db):
                                    first_seen=SEEN, last_seen=SEEN)
     assert await checks.warn_expiring_ttls(organization_id=fx.org.id, now=SEEN + timedelta(hours=215)) == 0
     assert await checks.warn_expiring_ttls(organization_id=fx.org.id, now=SEEN + timedelta(hours=217)) == 1
-    assert await OutboxMessage.filter(target_member_id=eng.id).count() == 1
+    assert await OutboxMessage.filter(**to_member(eng.id)).count() == 1
     assert not await Notice.filter(key__startswith=f"ttl_soon:{orphan.id}:").exists()
     await Resource.filter(id=vm.id).update(active=False)
     await Notice.all().delete()
@@ -124,13 +123,15 @@ async def test_an_import_failure_is_told_to_the_managers_once_per_run_of_failure
     fx, dev, eng, vm = await _world()
     second = await make_member(fx, "two@acme.test", role="org_manager")
     source = await DataSource.create(organization=fx.org, name="aws", kind="aws_linked", pool=fx.root)
-    first = await checks.notify_import_failure(data_source_id=source.id, detail="AWS refused the credentials.",
-                                               was_failing=False, last_import_at=None, now=NOW)
-    again = await checks.notify_import_failure(data_source_id=source.id, detail="AWS refused the credentials.",
-                                               was_failing=True, last_import_at=NOW, now=NOW + timedelta(hours=1))
-    after_success = await checks.notify_import_failure(data_source_id=source.id, detail="Timeout.", was_failing=False,
-                                                       last_import_at=NOW + timedelta(hours=2), now=NOW + timedelta(hours=3))
+    first = await import_failures.record_import_failure(data_source_id=source.id, detail="AWS refused the credentials.",
+                                                         was_failing=False, last_import_at=None, now=NOW)
+    again = await import_failures.record_import_failure(
+        data_source_id=source.id, detail="AWS refused the credentials.", was_failing=True, last_import_at=NOW,
+        now=NOW + timedelta(hours=1))
+    after_success = await import_failures.record_import_failure(
+        data_source_id=source.id, detail="Timeout.", was_failing=False, last_import_at=NOW + timedelta(hours=2),
+        now=NOW + timedelta(hours=3))
     assert (first, again, after_success) == (1, 0, 1)
-    rows = await OutboxMessage.filter(kind="import_failed").order_by("id")
-    assert [r.target_member_id for r in rows] == [fx.manager.id, second.id, fx.manager.id, second.id]
-    assert rows[0].payload["params"] == {"data_source": "aws", "detail": "AWS refused the credentials"}
+    failed = await rows(event_type="import_failed")
+    assert [target_of(r) for r in failed] == [fx.manager.id, second.id, fx.manager.id, second.id]
+    assert params_of(failed[0]) == {"data_source": "aws", "detail": "AWS refused the credentials"}

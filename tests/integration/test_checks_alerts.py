@@ -2,11 +2,11 @@
 
 from datetime import date, datetime, timedelta, timezone
 
-from core.messages import render
 from core.models import OutboxMessage, Pool, Resource
 from core.services import alerts, checks
 from core.services.resources import upsert_expenses
 from tests.factories import make_member, make_org
+from tests.outbox_rows import event_of, rows, target_of
 
 SEEN = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
@@ -30,8 +30,7 @@ async def _spend(vm: Resource, first: int, last: int, cost: str, month: int = 3)
 
 
 async def _fired() -> list[tuple]:
-    rows = await OutboxMessage.filter(kind="pool_alert").order_by("id")
-    return [(r.payload["alert_id"], r.target_channel or r.target_member_id) for r in rows]
+    return [(event_of(r).alert_id, target_of(r)) for r in await rows(event_type="pool_alert")]
 
 
 async def test_50_and_90_percent_fire_once_each_and_rearm_when_cost_falls_below(db):
@@ -51,8 +50,8 @@ async def test_50_and_90_percent_fire_once_each_and_rearm_when_cost_falls_below(
     assert await checks.evaluate_pool_alerts(organization_id=fx.org.id, now=at(12)) == 1
     assert await checks.evaluate_pool_alerts(organization_id=fx.org.id, now=at(13)) == 0
     assert (await _fired())[2:] == [(most.id, "C0123ABCD")]
-    message = await OutboxMessage.filter(kind="pool_alert").order_by("-id").first()
-    assert render(message.payload["code"], **message.payload["params"]) == (
+    message = await OutboxMessage.filter(event_type="pool_alert").order_by("-id").first()
+    assert event_of(message).text() == (
         'Pool "Dev" has spent 960.00 USD this month (96.0% of its monthly limit of 1,000.00 USD), '
         "reaching the alert threshold of 900.00 USD.")
     await _spend(vm, 1, 12, "30")
@@ -80,9 +79,9 @@ async def test_a_forecast_alert_states_its_formula(db):
                                       threshold_type="percentage", channels=["C0123ABCD"])
     await _spend(vm, 1, 5, "80")
     assert await checks.evaluate_pool_alerts(organization_id=fx.org.id, now=at(5)) == 1
-    row = await OutboxMessage.get(kind="pool_alert")
-    assert row.payload["alert_id"] == alert.id and row.payload["pool_id"] == dev.id
-    assert render(row.payload["code"], **row.payload["params"]) == (
+    row = await OutboxMessage.get(event_type="pool_alert")
+    assert event_of(row).alert_id == alert.id and event_of(row).pool_id == dev.id
+    assert event_of(row).text() == (
         'Pool "Dev" is forecast to spend 2,480.00 USD this month (248.0% of its monthly limit of 1,000.00 USD), '
         "reaching the alert threshold of 1,000.00 USD. Forecast = 400.00 month-to-date + 80.00/day avg over last "
         "4 days × 26 days left = 2,480.00.")

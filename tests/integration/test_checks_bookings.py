@@ -1,4 +1,4 @@
-"""Booking transitions from the scheduler: acquired and released once each, waitlist turns served in order."""
+"""Booking transitions: found by time (acquired, ended) or recorded by the release; once each, waitlist turns in order."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -6,6 +6,7 @@ from core.models import Booking, OutboxMessage, Pool, WaitlistEntry
 from core.services import alerts, bookings, checks, waitlist
 from core.services.environments import create_environment
 from tests.factories import make_member, make_org
+from tests.outbox_rows import event_of, params_of, sent, to_member
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
 M = timedelta(minutes=1)
@@ -27,11 +28,10 @@ async def _run(org_id: int, since: datetime, now: datetime) -> int:
 
 
 async def _sent() -> list[tuple]:
-    rows = await OutboxMessage.all().order_by("id")
-    return [(r.kind, r.target_channel or r.target_member_id) for r in rows]
+    return await sent()
 
 
-async def test_a_booking_is_announced_when_it_starts_and_when_it_is_released(db):
+async def test_a_booking_is_announced_when_it_starts_and_by_its_release_not_again_by_the_check(db):
     fx, env, holder = await _world()
     booking = await bookings.create_booking(actor_id=holder.id, environment_id=env.id, starts_at=NOW + 5 * M,
                                             ends_at=NOW + 2 * H, now=NOW)
@@ -40,11 +40,10 @@ async def test_a_booking_is_announced_when_it_starts_and_when_it_is_released(db)
     assert await _run(fx.org.id, NOW + 4 * M, NOW + 5 * M) == 0
     assert await _sent() == [("env_acquired", "C0ENVCHAN1")]
     await bookings.release_booking(actor_id=holder.id, booking_id=booking.id, now=NOW + 30 * M)
-    assert await _run(fx.org.id, NOW + 29 * M, NOW + 31 * M) == 1
-    assert await _run(fx.org.id, NOW + 30 * M, NOW + 31 * M) == 0
-    assert await _sent() == [("env_acquired", "C0ENVCHAN1"), ("env_released", "C0ENVCHAN1")]
-    released = await OutboxMessage.get(kind="env_released")
-    assert released.payload["params"] == {"person": "holder", "environment": "stage", "ends": "2026-03-10 09:30 UTC"}
+    assert await _sent() == [("env_acquired", "C0ENVCHAN1"), ("booking_released", "C0ENVCHAN1")]
+    assert await _run(fx.org.id, NOW + 29 * M, NOW + 31 * M) == 0
+    released = await OutboxMessage.get(event_type="booking_released")
+    assert params_of(released) == {"person": "holder", "environment": "stage", "ends": "2026-03-10 09:30 UTC"}
 
 
 async def test_a_booking_that_started_and_ended_while_down_is_only_reported_as_released(db):
@@ -69,9 +68,9 @@ async def test_the_waitlist_is_told_in_order_and_the_first_who_asked_for_it_gets
                              ("env_acquired", "C0ENVCHAN1")]
     given = await Booking.get(member_id=taker.id)
     assert (given.starts_at, given.ends_at) == (NOW + 2 * M, NOW + 62 * M)
-    turn = await OutboxMessage.get(kind="waitlist_turn", target_member_id=taker.id)
-    assert turn.payload["code"] == "notice_waitlist_acquired"
-    assert turn.payload["params"] == {"environment": "stage", "starts": "2026-03-10 09:02 UTC",
+    turn = await OutboxMessage.get(event_type="waitlist_turn", **to_member(taker.id))
+    assert event_of(turn).notice()[0] == "notice_waitlist_acquired"
+    assert params_of(turn) == {"environment": "stage", "starts": "2026-03-10 09:02 UTC",
                                       "ends": "2026-03-10 10:02 UTC"}
     assert await WaitlistEntry.filter(done_at=None).values_list("member_id", flat=True) == [later.id]
     assert await _run(fx.org.id, NOW + 2 * M, NOW + 3 * M) == 0
@@ -83,3 +82,17 @@ async def test_bookings_of_other_organizations_are_not_touched(db):
     await Booking.create(environment=env, member=holder, created_by=holder, starts_at=NOW + M, ends_at=NOW + H)
     assert await _run(other.org.id, NOW, NOW + 2 * H) == 0
     assert await OutboxMessage.all().count() == 0
+
+
+async def test_a_release_serves_the_waitlist_at_once(db):
+    fx, env, holder = await _world()
+    taker = await make_member(fx, "taker@acme.test")
+    booking = await bookings.create_booking(actor_id=holder.id, environment_id=env.id, starts_at=NOW - H,
+                                            ends_at=NOW + H, now=NOW - H)
+    await waitlist.join_waitlist(actor_id=taker.id, environment_id=env.id, acquire=True, duration_minutes=30)
+    await bookings.release_booking(actor_id=holder.id, booking_id=booking.id, now=NOW)
+    assert await _sent() == [("booking_released", "C0ENVCHAN1"), ("waitlist_turn", taker.id),
+                             ("env_acquired", "C0ENVCHAN1")]
+    given = await Booking.get(member_id=taker.id)
+    assert (given.starts_at, given.ends_at) == (NOW, NOW + 30 * M)
+    assert await _run(fx.org.id, NOW - M, NOW + M) == 0

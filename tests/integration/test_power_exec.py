@@ -7,6 +7,7 @@ from core.services.power import run_power_schedules, warn_before_stops
 from jobs.runner import Deps
 from tests.integration import fake_cloud
 from tests.integration.power_world import H, M, drive, make_power_world, utc
+from tests.outbox_rows import event_of, params_of, rows, sent, target_of
 
 MONDAY_7PM = utc(2026, 3, 2, 19, 0)
 DEPS = Deps(worker="test", open_adapter=fake_cloud.open_adapter)
@@ -65,10 +66,11 @@ async def test_failures_are_recorded_and_sent_to_the_owner_or_else_the_managers(
     await _run(world, MONDAY_7PM - M, MONDAY_7PM)
     assert sorted(await _events()) == [("vm-a", "power_stop_failed"), ("vm-b", "power_stop_failed"),
                                        ("vm-c", "power_stop_ok")]
-    rows = await OutboxMessage.all().order_by("id")
-    assert [(r.kind, r.target_member_id, r.payload["resource_id"]) for r in rows] == [
-        ("power_failed", world.eng.id, world.vms["vm-a"].id), ("power_failed", world.fx.manager.id, world.vms["vm-b"].id)]
-    assert rows[0].payload["params"]["detail"] == "IncorrectInstanceState"
+    failed = await rows()
+    assert [(r.event_type, target_of(r), event_of(r).resource_id) for r in failed] == [
+        ("power_action_failed", world.eng.id, world.vms["vm-a"].id),
+        ("power_action_failed", world.fx.manager.id, world.vms["vm-b"].id)]
+    assert params_of(failed[0])["detail"] == "IncorrectInstanceState"
 
 
 async def test_an_adapter_that_raises_fails_its_whole_batch_and_nothing_is_retried_twice(db, cloud):
@@ -80,7 +82,7 @@ async def test_an_adapter_that_raises_fails_its_whole_batch_and_nothing_is_retri
     assert event.message.endswith("failed to stop it (at 2026-03-02 19:00 UTC): The alibaba connector cannot load "
                                   "(credentials expired); other clouds keep working. Reinstall Cloudtuner with its "
                                   "dependencies.")
-    assert await OutboxMessage.filter(kind="power_failed").count() == 3
+    assert await OutboxMessage.filter(event_type="power_action_failed").count() == 3
     cloud.broken = False
     await _run(world, MONDAY_7PM - M, MONDAY_7PM)
     assert len(cloud.calls) == 2
@@ -100,11 +102,11 @@ async def test_the_owner_is_warned_once_before_the_stop_with_the_local_time(db, 
     stop = utc(2026, 3, 2, 18, 0)  # 19:00 in Berlin (CET)
     assert await warn_before_stops(organization_id=world.fx.org.id, since=stop - 16 * M, now=stop - 15 * M) == 2
     assert await warn_before_stops(organization_id=world.fx.org.id, since=stop - 16 * M, now=stop - 15 * M) == 0
-    rows = await OutboxMessage.all().order_by("id")
-    assert [(r.kind, r.target_member_id) for r in rows] == [("power_warning", world.eng.id)] * 2
-    assert rows[0].payload["params"] == {"schedule": "Office", "resource": "vm-a", "timezone": "Europe/Berlin",
+    warned = await rows()
+    assert await sent() == [("power_warning", world.eng.id)] * 2
+    assert params_of(warned[0]) == {"schedule": "Office", "resource": "vm-a", "timezone": "Europe/Berlin",
                                          "stop_local": "2026-03-02 19:00", "stop": "2026-03-02 18:00 UTC"}
-    assert rows[0].payload["stop_at"] == stop.isoformat()
+    assert event_of(warned[0]).stop_at == stop
 
 
 async def test_a_warning_for_a_stop_already_past_is_not_sent_after_downtime(db, cloud):
@@ -118,4 +120,4 @@ async def test_a_restart_after_a_weekend_of_downtime_acts_once_per_resource(db, 
     friday_6pm, monday_9am = utc(2026, 3, 6, 18, 0), utc(2026, 3, 9, 9, 0)
     await drive(DEPS, friday_6pm, monday_9am, step=monday_9am - friday_6pm)
     assert sorted(cloud.calls) == [("start", "eu-west-1", ("vm-a", "vm-b")), ("start", "us-east-1", ("vm-c",))]
-    assert await OutboxMessage.filter(kind="power_warning").count() == 0
+    assert await OutboxMessage.filter(event_type="power_warning").count() == 0

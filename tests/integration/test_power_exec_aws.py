@@ -13,6 +13,7 @@ from core.services import datasources, schedules
 from jobs.runner import Deps
 from tests.integration import aws_world
 from tests.integration.power_world import H, M, drive, make_power_world, utc
+from tests.outbox_rows import params_of, target_of
 
 BOX = SecretBox("k" * 40)
 REGIONS = {"vm-a": "eu-west-1", "vm-b": "eu-west-1", "vm-c": "us-east-1"}
@@ -122,7 +123,7 @@ async def test_a_terminated_instance_is_recorded_as_gone_and_refused_keys_reach_
     await drive(deps, MONDAY + 17 * H + 55 * M, MONDAY + 18 * H + 1 * M)
     kinds = dict(await ResourceEvent.all().values_list("resource__name", "kind"))
     assert kinds == {"vm-a": "power_stop_ok", "vm-b": "power_stop_ok", "vm-c": "power_stop_gone"}
-    assert await OutboxMessage.filter(kind="power_failed").count() == 0
+    assert await OutboxMessage.filter(event_type="power_action_failed").count() == 0
     aws_world.iam_checks(True)
     try:
         await drive(deps, MONDAY + 30 * H + 55 * M, MONDAY + 31 * H + 1 * M)
@@ -130,8 +131,8 @@ async def test_a_terminated_instance_is_recorded_as_gone_and_refused_keys_reach_
         aws_world.iam_checks(False)
     failed = await ResourceEvent.filter(kind="power_start_failed").values_list("resource__name", flat=True)
     assert sorted(failed) == ["vm-a", "vm-b", "vm-c"]
-    sent = await OutboxMessage.filter(kind="power_failed").order_by("id")
-    assert sorted((m.payload["params"]["resource"], m.target_member_id) for m in sent) == [
+    sent = await OutboxMessage.filter(event_type="power_action_failed").order_by("id")
+    assert sorted((params_of(m)["resource"], target_of(m)) for m in sent) == [
         ("vm-a", world.eng.id), ("vm-b", world.fx.manager.id), ("vm-c", world.eng.id)]
-    assert "AWS refused the credentials" in sent[0].payload["params"]["detail"]
+    assert "AWS refused the credentials" in params_of(sent[0])["detail"]
     assert states(ec2)["vm-a"] == "stopped"

@@ -5,13 +5,14 @@ from datetime import timedelta
 import pytest
 
 from core.models import Booking, JobRun, Notice, OutboxMessage, ResourceEvent
-from core.services import checks, environments
+from core.services import booking_power, environments
 from core.services.power import ACTION_LEASE, run_power_schedules
 from jobs import power_schedules
 from jobs.runner import Deps, run_job
 from tests.factories import make_member
 from tests.integration import fake_cloud
 from tests.integration.power_world import H, M, make_power_world, utc
+from tests.outbox_rows import sent
 
 MONDAY_7PM = utc(2026, 3, 2, 19, 0)
 STOP_AT = MONDAY_7PM.isoformat()
@@ -81,7 +82,7 @@ async def test_an_action_with_an_outcome_is_never_retried(db, cloud):
     await _run(world, MONDAY_7PM)
     await _run(world, MONDAY_7PM + H)
     assert len(cloud.calls) == 2 and await ResourceEvent.all().count() == 3
-    assert await OutboxMessage.filter(kind="power_failed").count() == 1
+    assert await OutboxMessage.filter(event_type="power_action_failed").count() == 1
 
 
 async def test_a_retry_that_dies_too_is_recorded_as_failed_and_told_to_the_owner(db, cloud):
@@ -96,8 +97,7 @@ async def test_a_retry_that_dies_too_is_recorded_as_failed_and_told_to_the_owner
     assert event.kind == "power_stop_failed"
     assert event.message == ('Power schedule "Office" failed to stop it (at 2026-03-02 19:00 UTC): The process acting '
                              "on it stopped twice before the cloud answered; check the resource's state in the cloud.")
-    sent = await OutboxMessage.filter(kind="power_failed").values_list("target_member_id", flat=True)
-    assert sent == [world.eng.id]
+    assert await sent(event_type="power_action_failed") == [("power_action_failed", world.eng.id)]
     await _run(world, MONDAY_7PM + 40 * M)
     assert await ResourceEvent.filter(resource_id=world.vms["vm-a"].id).count() == 1
 
@@ -115,10 +115,11 @@ async def test_an_unfinished_booking_start_is_retried_by_the_next_booking_run(db
                                    ends_at=start + H)
     await Notice.create(organization=world.fx.org, key=f"env_power:{booking.id}:start:{start.isoformat()}",
                         created_at=start)
-    await checks.booking_transitions(organization_id=world.fx.org.id, since=start - M,
-                                     now=start + ACTION_LEASE - timedelta(seconds=1), open_adapter=fake_cloud.open_adapter)
+    await booking_power.power_bookings(organization_id=world.fx.org.id, since=start - M,
+                                       now=start + ACTION_LEASE - timedelta(seconds=1),
+                                       open_adapter=fake_cloud.open_adapter)
     assert cloud.calls == []
-    await checks.booking_transitions(organization_id=world.fx.org.id, since=start - M, now=start + ACTION_LEASE,
-                                     open_adapter=fake_cloud.open_adapter)
+    await booking_power.power_bookings(organization_id=world.fx.org.id, since=start - M, now=start + ACTION_LEASE,
+                                       open_adapter=fake_cloud.open_adapter)
     assert cloud.calls == [("start", "eu-west-1", ("vm-a",))] and cloud.states["vm-a"] == "running"
     assert await _kinds(world) == {"vm-a": ["env_power_start_ok"]}

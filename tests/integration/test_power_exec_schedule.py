@@ -4,11 +4,12 @@ import re
 
 import pytest
 
-from core.models import OutboxMessage, ResourceEvent
+from core.models import ResourceEvent
 from core.services import schedules
 from jobs.runner import Deps
 from tests.integration import fake_cloud
 from tests.integration.power_world import H, M, drive, make_power_world, utc
+from tests.outbox_rows import event_of, rows
 
 DEPS = Deps(worker="test", open_adapter=fake_cloud.open_adapter)
 EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
@@ -59,8 +60,8 @@ async def test_snooze_moves_the_stop_once_and_then_expires(db, cloud):
     await drive(DEPS, monday + 18 * H + 40 * M, monday + 20 * H)
     assert cloud.states["vm-a"] == "stopped" and _acted(cloud, "vm-a") == ["stop"]
     assert await _history("vm-a") == [("power_stop_ok", "2026-03-02 19:40 UTC")]
-    warnings = await OutboxMessage.filter(kind="power_warning").order_by("id")
-    assert [w.payload["stop_at"] for w in warnings if w.payload["resource_id"] == world.vms["vm-a"].id] == [
+    warnings = [event_of(w) for w in await rows(event_type="power_warning")]
+    assert [w.stop_at.isoformat() for w in warnings if w.resource_id == world.vms["vm-a"].id] == [
         "2026-03-02T19:00:00+00:00", "2026-03-02T19:40:00+00:00"]
     await drive(DEPS, monday + 20 * H, monday + 43 * H + 5 * M, step=15 * M)
     assert [k for k, _ in await _history("vm-a")] == ["power_stop_ok", "power_start_ok", "power_stop_ok"]

@@ -57,10 +57,9 @@ class LoggingAdapter:
 async def main(url: str, api_url: str, start: datetime, ticks: int, go_file: str) -> None:
     registry.register(KIND, f"{__name__}:LoggingAdapter")
     box = SecretBox("k" * 40)
-    deps = Deps(worker=f"instance-{os.getpid()}", box=box,
-                open_adapter=lambda s: registry.adapter_for(s.kind.value, Credentials(config=s.config, secrets={})),
-                send=slack_sender(box=box, public_url="https://ct.example.test", bot_token="xoxb-test",
-                                  api_url=api_url))
+    send = slack_sender(box=box, public_url="https://ct.example.test", bot_token="xoxb-test", api_url=api_url)
+    deps = Deps(worker=f"instance-{os.getpid()}", box=box, senders=dict.fromkeys(send.kinds, send),
+                open_adapter=lambda s: registry.adapter_for(s.kind.value, Credentials(config=s.config, secrets={})))
     await db.start(url)
     try:
         while not os.path.exists(go_file):

@@ -38,8 +38,8 @@ class JobsWorld:
 
 def deps_for(fake: TroubledSlack, worker: str = "test") -> Deps:
     box = SecretBox(SECRET_KEY)
-    return Deps(worker=worker, box=box, open_adapter=fake_cloud.open_adapter,
-                send=slack_sender(box=box, public_url=CONSOLE, bot_token="xoxb-test", api_url=fake.api_url))
+    send = slack_sender(box=box, public_url=CONSOLE, bot_token="xoxb-test", api_url=fake.api_url)
+    return Deps(worker=worker, box=box, open_adapter=fake_cloud.open_adapter, senders=dict.fromkeys(send.kinds, send))
 
 
 @pytest_asyncio.fixture

@@ -8,9 +8,11 @@ import pytest
 from bot.notify.deliverer import slack_sender
 from core.crypto import SecretBox
 from core.errors import InvalidInput
-from core.models import OutboxMessage, SlackUserLink
+from core.events import WaitlistTurn
+from core.events.record import record
+from core.events.routing import MEMBER, SLACK_CHANNEL
+from core.models import EventSubscription, OutboxMessage, SlackUserLink
 from core.services import outbox, slack_links
-from core.services.outbox import Target
 from jobs.runner import Deps, run_job
 from jobs.scheduler import JOBS
 from tests.factories import make_member, make_org
@@ -26,9 +28,10 @@ async def _org_with_messages(channels: list[str]):
     await slack_links.bind_workspace(team_id=TEAM, organization_id=fx.org.id)
     await slack_links.link_by_email(team_id=TEAM, slack_user_id="UBOSS", email=fx.manager.email, email_verified=True)
     await slack_links.link_by_email(team_id=TEAM, slack_user_id="UENG", email=eng.email, email_verified=True)
-    targets = [Target(channel=c) for c in channels] + [Target(member_id=eng.id)]
-    await outbox.notify(organization_id=fx.org.id, kind="pool_alert", key="ev", now=NOW, targets=targets,
-                        payload={"code": "notice_waitlist_free", "params": {"environment": "stage"}})
+    for channel in channels:
+        await EventSubscription.create(organization=fx.org, event_type="waitlist_turn", target_kind=SLACK_CHANNEL,
+                                       target_address=channel)
+    await record(WaitlistTurn(1, "stage", eng.id, acquired=False), organization_id=fx.org.id, now=NOW)
     return fx, eng
 
 
@@ -71,7 +74,7 @@ async def test_an_unreachable_slack_is_a_network_error_to_retry(fake):
         closed = s.getsockname()[1]
     send = slack_sender(box=SecretBox(SECRET_KEY), public_url=CONSOLE, bot_token="xoxb-test",
                         api_url=f"http://127.0.0.1:{closed}/api/")
-    report = await outbox.deliver_due(send=send, worker="w", now=NOW)
+    report = await outbox.deliver_due(senders={MEMBER: send}, worker="w", now=NOW)
     assert report.retried == 1
     row = await OutboxMessage.get()
     assert row.state == "pending" and row.last_error.startswith("network: ")
@@ -86,12 +89,12 @@ async def test_an_archived_channel_goes_to_the_managers_instead(fake):
     boss = [p for p in fake.posts() if p["channel"] == "UBOSS"]
     assert len(boss) == 1
     assert "meant for channel C0ARCHIVED, which cannot take it (is_archived)" in texts(boss[0])
-    assert await OutboxMessage.filter(state="rerouted", target_channel="C0ARCHIVED").count() == 1
+    assert await OutboxMessage.filter(state="rerouted", target_address="C0ARCHIVED").count() == 1
 
 
 async def test_a_member_without_slack_fails_for_good_and_slack_is_not_called(fake):
     fx, eng = await _org_with_messages([])
-    await OutboxMessage.all().update(target_member_id=fx.manager.id)
+    await OutboxMessage.all().update(target_address=str(fx.manager.id))
     await SlackUserLink.filter(member_id=fx.manager.id).delete()
     assert await _deliver(deps_for(fake), NOW) == "0 delivered, 0 to retry, 0 rerouted, 1 failed"
     assert fake.posts() == []

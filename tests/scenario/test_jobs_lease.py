@@ -154,7 +154,7 @@ async def test_the_scheduler_gets_every_job_and_delivery_only_with_slack(db):
     scheduler = build_scheduler()
     register_jobs(scheduler, Deps())
     assert sorted(j.id for j in scheduler.get_jobs()) == sorted(set(JOBS) - {"delivery"})
-    register_jobs(scheduler, Deps(send=lambda message: None))
+    register_jobs(scheduler, Deps(senders={"member": lambda message: None}))
     jobs = {j.id: j for j in scheduler.get_jobs()}
     assert sorted(jobs) == sorted(JOBS)
     assert isinstance(jobs["delivery"].trigger, IntervalTrigger)

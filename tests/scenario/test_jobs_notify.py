@@ -9,6 +9,7 @@ from jobs.runner import run_job
 from jobs.scheduler import JOBS
 from tests.integration import fake_cloud
 from tests.scenario.jobs_world import ALERTS, BOSS, ENVS, NOW, OWNER, WAITER, deps_for, make_jobs_world
+from tests.outbox_rows import sent as outbox_sent
 from tests.scenario.slack_fake import buttons, texts
 
 PRODUCERS = ["constraint_check", "ttl_warnings", "pool_alerts", "booking_events", "power_schedules", "data_sources"]
@@ -55,7 +56,7 @@ async def test_each_proactive_message_reaches_slack_once(fake, cloud):
                           "kinds: alibaba, aws_linked, aws_root, azure_subscription, azure_tenant, gcp. Check its "
                           "credentials in the web console."]
     assert await OutboxMessage.exclude(state="delivered").count() == 0
-    assert world.owner.id == (await OutboxMessage.filter(kind="power_warning").first()).target_member_id
+    assert await outbox_sent(event_type="power_warning") == [("power_warning", world.owner.id)]
 
 
 async def test_messages_carry_the_buttons_and_console_links_to_act_on_them(fake, cloud):

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bot.notify.views import SKIP_TONIGHT, snooze
+from bot.ids import SKIP_TONIGHT, snooze
 from core.models import OverrideKind, ScheduleOverride
 from core.services import schedules
 from tests.scenario.slack_fake import CONSOLE, texts

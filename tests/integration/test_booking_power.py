@@ -6,10 +6,11 @@ import asyncio
 import pytest
 
 from core.models import Booking, JobRun, Notice, OutboxMessage, Resource, ResourceEvent, SharedEnvironment
-from core.services import bookings, checks, environments, waitlist
+from core.services import booking_power, bookings, checks, environments, waitlist
 from jobs import booking_events
 from jobs.runner import Deps, run_job
 from tests.factories import make_member, make_org
+from tests.outbox_rows import event_of, rows, sent, to_member
 from tests.integration import fake_cloud
 from tests.integration.power_world import H, M, make_power_world, utc
 
@@ -35,7 +36,12 @@ async def _world(cloud, *, link: bool = True):
 
 
 async def _run(world, since, now, opener=fake_cloud.open_adapter) -> int:
-    return await checks.booking_transitions(organization_id=world.fx.org.id, since=since, now=now, open_adapter=opener)
+    """What the booking_events job does for the organization: announce, then power (given an opener)."""
+    org = world.fx.org.id
+    events = await checks.booking_transitions(organization_id=org, since=since, now=now)
+    if opener is not None:
+        await booking_power.power_bookings(organization_id=org, since=since, now=now, open_adapter=opener)
+    return events
 
 
 async def _book(env, holder, starts, ends) -> Booking:
@@ -145,10 +151,10 @@ async def test_a_failure_is_recorded_and_told_to_the_holder_once(db, cloud):
     event = await ResourceEvent.get(kind="env_power_start_failed")
     assert event.message == ('Failed to start it for environment "vm-a" when the booking of holder began at '
                              "2026-03-03 10:01 UTC: IncorrectInstanceState.")
-    sent = await OutboxMessage.all()
-    assert [(m.kind, m.target_member_id) for m in sent] == [("env_power_failed", holder.id)]
-    assert sent[0].payload["code"] == "notice_env_power_failed"
-    assert sent[0].payload["resource_id"] == world.vms["vm-a"].id
+    failed = await rows()
+    assert await sent() == [("power_action_failed", holder.id)]
+    assert event_of(failed[0]).notice()[0] == "notice_env_power_failed"
+    assert event_of(failed[0]).resource_id == world.vms["vm-a"].id
 
 
 async def test_a_broken_adapter_fails_the_action_and_a_gone_instance_is_recorded_but_not_told(db, cloud):
@@ -161,7 +167,7 @@ async def test_a_broken_adapter_fails_the_action_and_a_gone_instance_is_recorded
     await _run(world, NOW + 2 * M, NOW + H + M)
     assert await _events() == [("vm-a", "env_power_start_failed"), ("vm-a", "env_power_stop_gone")]
     assert "credentials expired" in (await ResourceEvent.get(kind="env_power_start_failed")).message
-    assert await OutboxMessage.filter(target_member_id=holder.id).count() == 1
+    assert await OutboxMessage.filter(**to_member(holder.id)).count() == 1
 
 
 async def test_concurrent_runs_act_once(db, cloud):
@@ -176,6 +182,6 @@ async def test_bookings_of_another_organization_are_not_powered(db, cloud):
     world, env, holder = await _world(cloud)
     other = await make_org("Globex", "boss@globex.test")
     await _book(env, holder, NOW + M, NOW + H)
-    await checks.booking_transitions(organization_id=other.org.id, since=NOW, now=NOW + 2 * M,
-                                     open_adapter=fake_cloud.open_adapter)
+    await booking_power.power_bookings(organization_id=other.org.id, since=NOW, now=NOW + 2 * M,
+                                       open_adapter=fake_cloud.open_adapter)
     assert cloud.calls == [] and await Notice.all().count() == 0

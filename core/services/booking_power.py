@@ -1,5 +1,5 @@
-"""Environments linked to a power schedule follow their bookings: the environment's cloud resource is
-started when a booking begins and stopped when a booking ends (or is released) and no other covers now.
+"""The power side of booking transitions: the cloud resource of an environment linked to a power schedule
+is started when a booking begins and stopped when a booking ends (or is released) and no other covers now.
 
 The actions go through core.services.power.execute: claimed once per booking transition (so several
 processes, or a run repeated, act once), batched per data source and region, recorded on the resource's
@@ -15,7 +15,6 @@ from tortoise.expressions import Q
 
 from core.models import Booking, SharedEnvironment
 from core.rules.power import START, STOP
-from core.services.outbox import Target
 from core.services.power import AdapterOpener, PowerAction, bookings_in_progress, execute, iso
 from core.timefmt import show
 
@@ -45,4 +44,4 @@ def _action(env: SharedEnvironment, booking: Booking, verb: str) -> PowerAction:
     params = {"environment": env.name, "person": booking.member.label, "at": show(moment),
               "event": "began" if verb == START else "ended"}
     return PowerAction(env.resource, verb, f"env_power:{booking.id}:{verb}:{iso(moment)}", "env_power", params,
-                       [Target(member_id=booking.member_id)])
+                       [booking.member_id])

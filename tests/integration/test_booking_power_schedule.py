@@ -3,7 +3,7 @@
 import pytest
 
 from core.models import Booking, OutboxMessage, ResourceEvent
-from core.services import checks, environments
+from core.services import booking_power, environments
 from core.services.power import run_power_schedules
 from tests.factories import make_member
 from tests.integration import fake_cloud
@@ -53,8 +53,8 @@ async def test_a_booked_environment_is_not_stopped_by_its_schedule_and_its_relea
         "until 2026-03-02 20:00 UTC."))
     assert await OutboxMessage.all().count() == 0
     assert not (await _stop_run(world)).outcomes and len(cloud.calls) == 1
-    await checks.booking_transitions(organization_id=world.fx.org.id, since=MONDAY_7PM, now=MONDAY_7PM + H + M,
-                                     open_adapter=fake_cloud.open_adapter)
+    await booking_power.power_bookings(organization_id=world.fx.org.id, since=MONDAY_7PM, now=MONDAY_7PM + H + M,
+                                       open_adapter=fake_cloud.open_adapter)
     assert cloud.states == {"vm-a": "stopped", "vm-b": "running", "vm-c": "stopped"}  # perf is not linked
     history = await ResourceEvent.filter(resource_id=world.vms["vm-a"].id).order_by("id").values_list("kind", flat=True)
     assert history == ["power_stop_skipped", "env_power_stop_ok"]
