@@ -18,6 +18,7 @@ from core import db
 from core.crypto import SecretBox
 from core.errors import InvalidInput
 from core.models import DataSourceKind, Organization
+from core.timefmt import show
 
 _BAR = 30
 
@@ -74,7 +75,7 @@ async def _list(organization: str | None) -> str:
     for name in names:
         actor = await datasources.operator_actor(organization=name)
         for s in await datasources.list_data_sources(actor_id=actor.id):
-            when = s.last_import_at.strftime("%Y-%m-%d %H:%M UTC") if s.last_import_at else "never imported"
+            when = show(s.last_import_at) if s.last_import_at else "never imported"
             rows.append(f"{name}\t{s.name}\t{s.kind.value}\t{s.config.get(datasources.ACCOUNT_ID, '')}\t"
                         f"{when}\t{s.last_import_status}")
     return "\n".join(["organization\tname\ttype\taccount\tlast import\tstatus", *rows]) if rows else "No data sources."

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal
 
 from google.api_core import exceptions as gexc
 from google.cloud import bigquery
@@ -18,6 +17,7 @@ from google.cloud import bigquery
 from core.adapters.base import BillingBatch, ExpenseLine
 from core.adapters.gcp.form import GcpConfig
 from core.errors import InvalidInput, NotFound
+from core.money import stored  # BigQuery sums FLOAT64 costs; storage keeps 6 decimals
 
 REQUIRED = ("cost", "usage_start_time", "project", "currency", "service")
 STANDARD_NOTE = "resource.global_name (a Standard export: costs per project and service, not per resource)"
@@ -38,7 +38,6 @@ FROM `{table}`
 WHERE usage_start_time >= TIMESTAMP(@first_day) AND usage_start_time < TIMESTAMP(DATE_ADD(@last_day, INTERVAL 1 DAY))
 GROUP BY resource_id, name, project, region, service, day, currency
 """
-_MICRO = Decimal("0.000001")  # BigQuery sums FLOAT64 costs; storage keeps 6 decimals
 _TYPES = {"Compute Engine": "instance", "Cloud Storage": "bucket", "Kubernetes Engine": "k8s_cluster"}
 
 
@@ -81,7 +80,7 @@ def read(client: bigquery.Client, config: GcpConfig, first: date, last: date) ->
         other = sorted(currencies - {config.currency})[0]
         raise InvalidInput("gcp_currency_mismatch", field="billing_table", table=config.table_path, currency=other,
                            expected=config.currency)
-    lines = [ExpenseLine(cloud_resource_id=row["resource_id"], day=row["day"], cost=Decimal(str(row["cost"])).quantize(_MICRO),
+    lines = [ExpenseLine(cloud_resource_id=row["resource_id"], day=row["day"], cost=stored(row["cost"]),
                          resource_type=_TYPES.get(row["service"], "other"), region=row["region"],
                          tags=_labels(json.loads(row["labels"] or "[]")), account_id=row["project"],
                          name=row["name"] or "") for row in rows]
