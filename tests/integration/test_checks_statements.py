@@ -5,13 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from core.models import OutboxMessage, Resource, ResourceConstraint
+from core.models import OutboxMessage, ResourceConstraint
 from core.models.enums import ConstraintKind
 from core.services import alerts, checks
-from tests.factories import make_member, make_org
+from tests.factories import make_member, make_org, make_resource
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
-SEEN = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
 
 async def _org_with_expired(count: int, ttl: datetime) -> int:
@@ -20,8 +19,7 @@ async def _org_with_expired(count: int, ttl: datetime) -> int:
     await alerts.create_alert(actor_id=fx.manager.id, pool_id=fx.root.id, based_on="constraint", threshold=0,
                               threshold_type="absolute", include_children=True, channels=["C0ALERTS01"])
     for n in range(count):
-        vm = await Resource.create(organization=fx.org, pool=fx.root, owner=eng, cloud_resource_id=f"{count}-vm{n}",
-                                   name=f"vm-{n}", resource_type="instance", first_seen=SEEN, last_seen=SEEN)
+        vm = await make_resource(fx.root, f"vm-{n}", owner=eng, cloud_resource_id=f"{count}-vm{n}")
         await ResourceConstraint.create(resource=vm, kind=ConstraintKind.TTL, until=ttl)
     return fx.org.id
 
