@@ -1,6 +1,6 @@
-"""Database wiring: Tortoise config, start/stop, migrations, transactions, a health probe, and the raw
-statements bulk writes need (a keyed upsert, an insert that skips existing keys, a wide read) rendered for
-the dialect."""
+"""Database wiring: Tortoise config, start/stop, migrations, transactions, a health probe, what tells an
+unreachable database from a bug, and the raw statements bulk writes need (a keyed upsert, an insert that skips
+existing keys, a wide read) rendered for the dialect."""
 
 from __future__ import annotations
 
