@@ -108,7 +108,8 @@ def test_a_key_that_is_not_a_service_account_key_names_the_field(text, code):
     assert (err.value.code, err.value.params["field"]) == (code, "service_account_key")
 
 
-async def test_a_power_schedule_stops_and_starts_instances_through_the_adapter(db, gcp):    box = SecretBox("k" * 40)
+async def test_a_power_schedule_stops_and_starts_instances_through_the_adapter(db, gcp):
+    box = SecretBox("k" * 40)
     vms = world.instances(gcp)
     service_key = world.key(gcp)
     power = await make_power_world("gcp", ids={"vm-a": _id(vms["web-1"]), "vm-b": _id(vms["cache-1"]),
