@@ -47,19 +47,20 @@ def build_bolt_app(config: BotConfig) -> AsyncApp:
     client = AsyncWebClient(token=None if config.oauth else config.bot_token, base_url=api_base(config.api_url),
                             session=ClientSession(), retry_handlers=[AsyncConnectionErrorRetryHandler(),
                                                                      *rate_limit_handlers()])
+    console, box = Console(config.public_url), SecretBox(config.secret_key)
     flow = None
     if config.oauth:
         flow = build_install_flow(client=client, client_id=config.client_id, client_secret=config.client_secret,
-                                  public_url=config.public_url, box=SecretBox(config.secret_key))
-    console = Console(config.public_url)
+                                  public_url=config.public_url, box=box)
     app = AsyncApp(name="cloudtuner", client=client, signing_secret=config.signing_secret, oauth_flow=flow,
                    installation_store_bot_only=True if flow else None,
                    user_facing_authorize_error_message=(
                        "Cloudtuner is not installed in this workspace. An organization manager can install it: "
                        f"{console.slack_install()}"))
 
-    async def with_console(context, next) -> None:
+    async def with_console(context, next) -> None:  # and the box that keys link codes
         context["console"] = console
+        context["box"] = box
         await next()
 
     app.middleware(with_console)

@@ -35,12 +35,14 @@ async def run(text: str | None, context: AsyncBoltContext, client: AsyncWebClien
     if name not in KNOWN or name == "help":
         return help_message(console=console, unknown="" if name == "help" else (text or "").strip())
     if name == "link":
-        member = await slack_links.redeem_link_code(team_id=context.team_id, slack_user_id=context.user_id, code=arg)
+        member = await slack_links.redeem_link_code(team_id=context.team_id, slack_user_id=context.user_id, code=arg,
+                                                    box=context["box"])
         notice = escape(f"Linked: you are {member.label} in {(await member.organization).name}.")
         return await org_page(context.team_id, context.user_id, console=console, notice=notice)
     member = await acting(context, client)
     if name == "code":
-        return link_code_message(await slack_links.issue_link_code(actor_id=member.id, email=arg), arg)
+        code = await slack_links.issue_link_code(actor_id=member.id, email=arg, box=context["box"])
+        return link_code_message(code, arg)
     if name == "resources":
         return await resources_page(member, console=console, pool=arg)
     if name == "envs":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,48 @@ def _plain(state: dict) -> object:
     if "selected_option" in state:
         return (state["selected_option"] or {}).get("value")
     return next((state[key] for key in _VALUE_KEYS if key in state), None)
+
+
+class _Kept(dict):
+    """A modal's private_metadata; a key the bot always writes but that is missing means someone else wrote it."""
+
+    def __missing__(self, key: str) -> object:
+        raise InvalidInput("slack_value_unexpected", value=key)
+
+
+def number(value: object) -> int:
+    """A whole number the bot put into a button value, a select option or a modal's metadata.
+
+    Raises: InvalidInput (slack_value_unexpected: not a number, so the bot did not send it).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = value if isinstance(value, str) else ""
+    if not (text.isascii() and text.removeprefix("-").isdigit()):
+        raise InvalidInput("slack_value_unexpected", value=str(value)[:40])
+    return int(text)
+
+
+def numbers(value: object, count: int) -> list[int]:
+    """`count` whole numbers joined by colons in one button value."""
+    parts = value.split(":") if isinstance(value, str) else []
+    if len(parts) != count:
+        raise InvalidInput("slack_value_unexpected", value=str(value)[:40])
+    return [number(part) for part in parts]
+
+
+def metadata(view: dict) -> dict[str, object]:
+    """A modal's private_metadata as the bot wrote it (see bot.reply.origin), its ids as numbers.
+
+    Raises: InvalidInput (slack_value_unexpected: not the bot's).
+    """
+    try:
+        kept = json.loads(view.get("private_metadata") or "")
+    except ValueError:
+        kept = None
+    if not isinstance(kept, dict):
+        raise InvalidInput("slack_value_unexpected", value=str(view.get("private_metadata"))[:40])
+    return _Kept({key: number(value) if key.endswith("_id") else value for key, value in kept.items()})
 
 
 def local_moment(day: object, clock: object, zone: str, *, field: str) -> datetime | None:

@@ -25,10 +25,12 @@ def response_url(body: dict) -> str | None:
     """The URL Slack gave for answering this request: a command's, a message button's, or a modal's origin."""
     if body.get("response_url"):
         return body["response_url"]
-    metadata = (body.get("view") or {}).get("private_metadata") or ""
-    if metadata.startswith("{"):
-        return json.loads(metadata).get("response_url")
-    return None
+    try:
+        kept = json.loads((body.get("view") or {}).get("private_metadata") or "null")
+    except ValueError:  # not the bot's metadata: answer elsewhere
+        return None
+    url = kept.get("response_url") if isinstance(kept, dict) else None
+    return url if isinstance(url, str) and url else None
 
 
 def origin(body: dict, **values: object) -> str:

@@ -6,9 +6,9 @@ import argparse
 import asyncio
 import sys
 
-from config import cli_datasources, cli_jobs
+from config import cli_backup, cli_datasources, cli_jobs
 from config import logging as process_logging
-from config import process
+from config import process, startup
 from config.settings import SettingsError, load_settings
 from core import db
 from core.errors import CoreError
@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--slack-team-id", default="", help="Slack workspace (T...) that works for it (token mode)")
     sub.add_parser("demo", help="load a clearly labelled sample organization")
     cli_datasources.add_parsers(sub)
+    cli_backup.add_parsers(sub)
     cli_jobs.add_parsers(sub)
     slack = sub.add_parser("slack", help="Slack workspaces").add_subparsers(dest="slack_command", required=True)
     bind = slack.add_parser("bind", help="make a Slack workspace work for an organization")
@@ -96,7 +97,7 @@ async def _demo(settings) -> str:
 
 
 async def _migrate(settings) -> str:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await startup.prepare(settings)
     await db.migrate(settings.db_url)
     return "Migrations applied."
 
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"cloudtuner: {exc}", file=sys.stderr)
         return 2
-    process_logging.configure(settings.log_level)
+    process_logging.configure(settings.log_level, settings.log_format)
     process.configure_adapters(settings)
     try:
         if args.command in ("serve", "worker"):
@@ -117,11 +118,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         work = {"migrate": lambda: _migrate(settings), "init": lambda: _init(settings, args), "demo": lambda: _demo(settings),
                 "slack": lambda: _slack_bind(settings, args), "jobs": lambda: cli_jobs.command(settings, args),
-                **cli_datasources.commands(settings, args)}
+                **cli_datasources.commands(settings, args), **cli_backup.commands(settings, args)}
         print(asyncio.run(work[args.command]()))
     except CoreError as exc:
         print(f"cloudtuner: {exc}", file=sys.stderr)
         return 1
+    except SettingsError as exc:  # a start-up mistake: one line naming the setting
+        print(f"cloudtuner: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 from config import process
-from config.settings import Settings, ensure_secret_key
+from config.settings import Settings
+from config.startup import ensure_secret_key
 from core import db
 from core.crypto import SecretBox
 from core.errors import InvalidInput

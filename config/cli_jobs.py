@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from config import process
-from config.settings import Settings, ensure_secret_key
+from config.settings import Settings
+from config.startup import ensure_secret_key
 from core import db
 from core.clock import utcnow
 from core.errors import Conflict

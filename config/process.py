@@ -12,7 +12,8 @@ from aiohttp import web
 from bot.app import BotConfig
 from bot.notify.deliverer import slack_sender
 from bot.runtime import OFF_MESSAGE, Bot, start_bot
-from config.settings import Settings, ensure_secret_key
+from config.settings import Settings, SettingsError
+from config.startup import ensure_secret_key, prepare
 from core import db
 from core.adapters import context
 from core.crypto import SecretBox
@@ -33,8 +34,11 @@ def configure_adapters(settings: Settings) -> None:
 
 
 async def prepare_database(settings: Settings, *, apply_migrations: bool = True) -> None:
-    """Make the data dir, apply migrations when asked, then connect."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """Check the data dir and the database, apply migrations when asked, then connect.
+
+    Raises: SettingsError.
+    """
+    await prepare(settings)
     if apply_migrations:
         await db.migrate(settings.db_url)
     await db.start(settings.db_url)
@@ -60,7 +64,8 @@ async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyn
     bot = await start_slack_bot(settings, secret_key) if slack else None
     if bot is not None:
         checks["bot"] = bot.check
-    app = build_app(checks=checks, routes=[slack_routes(bot.app)] if bot is not None else [])
+    routes = [slack_routes(bot.app, signing_secret=settings.slack_signing_secret)] if bot is not None else []
+    app = build_app(checks=checks, routes=routes)
     runner = web.AppRunner(app)
     await runner.setup()
     stop = stop or asyncio.Event()
@@ -68,7 +73,11 @@ async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyn
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
+        try:
+            await web.TCPSite(runner, settings.host, settings.port).start()
+        except OSError as exc:
+            raise SettingsError(f"CLOUDTUNER_PORT: cannot listen on {settings.host}:{settings.port} ({exc.strerror}); "
+                                "stop what uses it, or set CLOUDTUNER_PORT (or CLOUDTUNER_HOST)") from None
         role = "" if jobs and slack else "; scheduled jobs only" if jobs else "; no scheduled jobs (a worker runs them)"
         log.info("Cloudtuner serving on http://%s:%s (%s database%s)", settings.host, settings.port, db.dialect(), role)
         await stop.wait()

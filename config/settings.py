@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,7 +9,6 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "CLOUDTUNER_"
-SECRET_KEY_FILE = "secret.key"
 
 
 class SettingsError(Exception):
@@ -29,6 +27,7 @@ class Settings(BaseSettings):
     secret_key: str = ""
     base_url: str = ""
     log_level: str = "INFO"
+    log_format: str = "text"
     # Slack keeps its own variable names (no CLOUDTUNER_ prefix), except the API URL override.
     slack_bot_token: str = Field("", validation_alias="SLACK_BOT_TOKEN")
     slack_client_id: str = Field("", validation_alias="SLACK_CLIENT_ID")
@@ -92,11 +91,18 @@ class Settings(BaseSettings):
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
         return value.upper()
 
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value.lower()
+
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: str) -> str:
-        if value and len(value) < 32:
-            raise ValueError("must be at least 32 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        if value:
+            check_secret_key(value)
         return value
 
     @field_validator("slack_bot_token")
@@ -173,15 +179,7 @@ def _variable(location: str) -> str:
     return alias if isinstance(alias, str) else ENV_PREFIX + location.upper()
 
 
-def ensure_secret_key(settings: Settings) -> str:
-    """Return the secret key, generating and keeping one in the data dir when unset."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = settings.data_dir / SECRET_KEY_FILE
-    if path.exists():
-        return path.read_text().strip()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.touch(mode=0o600)
-    path.write_text(key)
-    return key
+def check_secret_key(value: str) -> None:
+    """Raises: ValueError naming what a usable secret key is."""
+    if len(value) < 32:
+        raise ValueError("must be at least 32 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(32))')")

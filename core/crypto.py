@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -16,6 +17,12 @@ class SecretBox:
     def __init__(self, secret_key: str) -> None:
         digest = hashlib.sha256(("cloudtuner-secrets:" + secret_key).encode()).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(digest))
+        self._mac_key = hashlib.sha256(("cloudtuner-digests:" + secret_key).encode()).digest()
+
+    def digest(self, value: str) -> str:
+        """HMAC-SHA256 of a value under the process secret: kept instead of a one-time code, so a copy of the
+        database alone cannot be searched for the codes it holds."""
+        return hmac.new(self._mac_key, value.encode(), hashlib.sha256).hexdigest()
 
     def seal(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode()).decode()

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from core import log_context
 from core.clock import utcnow
 from core.errors import InvalidInput
 from jobs import (booking_events, constraint_check, data_sources, delivery, pool_alerts, power_schedules,
@@ -71,13 +73,14 @@ async def tick(job: Job, deps: Deps) -> None:
 
 
 async def _run_once(job: Job, deps: Deps) -> None:
-    try:
-        summary = await run_job(job, deps, now=utcnow())
-    except Exception:
-        log.exception("job %s failed", job.name)
-        return
-    if summary is not None:
-        log.debug("job %s: %s", job.name, summary)
+    with log_context.bound(job=job.name, run=uuid.uuid4().hex[:12]):
+        try:
+            summary = await run_job(job, deps, now=utcnow())
+        except Exception:
+            log.exception("job %s failed", job.name)
+            return
+        if summary is not None:
+            log.debug("job %s: %s", job.name, summary)
 
 
 async def stop_jobs(scheduler: AsyncIOScheduler) -> None:

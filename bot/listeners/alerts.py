@@ -32,7 +32,7 @@ async def on_add_submit(ack, body, view, context, client) -> None:
     member, values = await acting(context, client), forms.submitted(view)
     channel, chosen = values.get(ids.CHANNEL), values.get(ids.OPTIONS) or []
     await alerts.create_alert(
-        actor_id=member.id, pool_id=int(values[ids.POOL]), based_on=values[ids.BASED_ON],
+        actor_id=member.id, pool_id=forms.number(values[ids.POOL]), based_on=values[ids.BASED_ON],
         threshold=values.get(ids.THRESHOLD) or "", threshold_type=values[ids.THRESHOLD_TYPE],
         include_children="include_children" in chosen, channels=[channel] if channel else [],
         recipient_ids=[member.id] if "me" in chosen else [])
@@ -43,7 +43,7 @@ async def on_add_submit(ack, body, view, context, client) -> None:
 async def on_delete(ack, body, action, context, client) -> None:
     await ack()
     member = await acting(context, client)
-    await alerts.delete_alert(actor_id=member.id, alert_id=int(action["value"]))
+    await alerts.delete_alert(actor_id=member.id, alert_id=forms.number(action["value"]))
     await answer(body, client, await alerts_page(member, console=context["console"]), replace=True)
 
 

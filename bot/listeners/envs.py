@@ -3,7 +3,6 @@ or a modal), Delete, and the waitlist (tell me, or give it to me for how long)."
 
 from __future__ import annotations
 
-import json
 from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
@@ -21,21 +20,17 @@ from core.permissions import load_actor
 from core.services.environments import load_environment, manages_environment
 
 
-def _ids(value: str) -> list[int]:
-    return [int(part) for part in value.split(":")]
-
-
 async def on_details(ack, body, action, context, client) -> None:
     await ack()
     member = await acting(context, client)
-    await answer(body, client, await env_page(member, int(action["value"]), console=context["console"]))
+    await answer(body, client, await env_page(member, forms.number(action["value"]), console=context["console"]))
 
 
 async def on_page(ack, body, action, context, client) -> None:
     await ack()
     member = await acting(context, client)
     offset, _, filter_text = action["value"].partition(":")
-    page = await envs_page(member, console=context["console"], filter_text=filter_text, offset=int(offset))
+    page = await envs_page(member, console=context["console"], filter_text=filter_text, offset=forms.number(offset))
     await answer(body, client, page, replace=True)
 
 
@@ -43,7 +38,7 @@ async def on_book(ack, body, action, context, client) -> None:
     """The Book modal; who manages the environment may also book it for someone else."""
     await ack()
     member = await acting(context, client)
-    env = await load_environment(int(action["value"]), member.organization_id)
+    env = await load_environment(forms.number(action["value"]), member.organization_id)
     view = book_modal(env_name=env.name, timezone=await current_timezone(context, client),
                       metadata=origin(body, environment_id=env.id),
                       for_others=await manages_environment(await load_actor(member.id), env))
@@ -51,7 +46,7 @@ async def on_book(ack, body, action, context, client) -> None:
 
 
 async def on_book_submit(ack, body, view, context, client) -> None:
-    meta, member, now = json.loads(view["private_metadata"]), await acting(context, client), utcnow()
+    meta, member, now = forms.metadata(view), await acting(context, client), utcnow()
     zone = await slack_links.slack_timezone(team_id=context.team_id, slack_user_id=context.user_id)
     values = forms.submitted(view)
     starts, ends = forms.booking_window(values, zone, now)
@@ -70,7 +65,7 @@ async def on_book_submit(ack, body, view, context, client) -> None:
 
 async def on_release(ack, body, action, context, client) -> None:
     await ack()
-    member, (booking_id, env_id) = await acting(context, client), _ids(action["value"])
+    member, (booking_id, env_id) = await acting(context, client), forms.numbers(action["value"], 2)
     await bookings.release_booking(actor_id=member.id, booking_id=booking_id)
     await answer(body, client, await env_page(member, env_id, console=context["console"], notice="Released."),
                  replace=True)
@@ -78,7 +73,7 @@ async def on_release(ack, body, action, context, client) -> None:
 
 async def on_extend(ack, body, action, context, client) -> None:
     await ack()
-    member, (booking_id, env_id, ends) = await acting(context, client), _ids(action["value"])
+    member, (booking_id, env_id, ends) = await acting(context, client), forms.numbers(action["value"], 3)
     delta = ids.EXTEND_DELTAS[ids.BOOKING_EXTEND.match(action["action_id"]).group(1)]
     new_end = from_micros(ends) + delta
     await bookings.extend_booking(actor_id=member.id, booking_id=booking_id, ends_at=new_end)
@@ -89,7 +84,7 @@ async def on_extend(ack, body, action, context, client) -> None:
 async def on_extend_to(ack, body, action, context, client) -> None:
     """The Extend modal: a new end in the person's time zone, starting from the current end."""
     await ack()
-    member, (booking_id, env_id, ends) = await acting(context, client), _ids(action["value"])
+    member, (booking_id, env_id, ends) = await acting(context, client), forms.numbers(action["value"], 3)
     env = await load_environment(env_id, member.organization_id)
     zone = await current_timezone(context, client)
     ends_at = from_micros(ends)
@@ -99,7 +94,7 @@ async def on_extend_to(ack, body, action, context, client) -> None:
 
 
 async def on_extend_submit(ack, body, view, context, client) -> None:
-    meta, member = json.loads(view["private_metadata"]), await acting(context, client)
+    meta, member = forms.metadata(view), await acting(context, client)
     zone = await slack_links.slack_timezone(team_id=context.team_id, slack_user_id=context.user_id)
     booking = await bookings.extend_booking(actor_id=member.id, booking_id=meta["booking_id"],
                                             ends_at=forms.custom_end(forms.submitted(view), zone))
@@ -111,7 +106,7 @@ async def on_extend_submit(ack, body, view, context, client) -> None:
 
 async def on_delete(ack, body, action, context, client) -> None:
     await ack()
-    member, (booking_id, env_id) = await acting(context, client), _ids(action["value"])
+    member, (booking_id, env_id) = await acting(context, client), forms.numbers(action["value"], 2)
     await bookings.delete_booking(actor_id=member.id, booking_id=booking_id)
     await answer(body, client, await env_page(member, env_id, console=context["console"], notice="Booking deleted."),
                  replace=True)
@@ -120,7 +115,7 @@ async def on_delete(ack, body, action, context, client) -> None:
 async def on_join_waitlist(ack, body, action, context, client) -> None:
     """'Tell me when it is free'."""
     await ack()
-    member, env_id = await acting(context, client), int(action["value"])
+    member, env_id = await acting(context, client), forms.number(action["value"])
     await waitlist.join_waitlist(actor_id=member.id, environment_id=env_id, acquire=False)
     notice = "You are on the waitlist; I will tell you when it is free."
     await answer(body, client, await env_page(member, env_id, console=context["console"], notice=notice), replace=True)
@@ -130,14 +125,14 @@ async def on_acquire(ack, body, action, context, client) -> None:
     """'Give it to me when it is free': a modal asking for how long."""
     await ack()
     member = await acting(context, client)
-    env = await load_environment(int(action["value"]), member.organization_id)
+    env = await load_environment(forms.number(action["value"]), member.organization_id)
     view = waitlist_modal(env_name=env.name, lengths=forms.wait_lengths(env.max_booking_minutes),
                           max_minutes=env.max_booking_minutes, metadata=origin(body, environment_id=env.id))
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 async def on_acquire_submit(ack, body, view, context, client) -> None:
-    meta, member = json.loads(view["private_metadata"]), await acting(context, client)
+    meta, member = forms.metadata(view), await acting(context, client)
     minutes = forms.submitted(view).get(ids.DURATION)
     entry = await waitlist.join_waitlist(actor_id=member.id, environment_id=meta["environment_id"], acquire=True,
                                          duration_minutes=minutes or None)

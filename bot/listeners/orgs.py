@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import ids
+from bot import forms, ids
 from bot.errors import guarded
 from bot.identity import acting
 from bot.reply import answer
@@ -17,7 +17,7 @@ async def on_choose(ack, body, action, context, client) -> None:
     await ack()
     await acting(context, client)  # links on first contact, like every other action
     member = await slack_links.choose_organization(team_id=context.team_id, slack_user_id=context.user_id,
-                                                   organization_id=int(action["value"]))
+                                                   organization_id=forms.number(action["value"]))
     notice = f"You now act in {escape((await member.organization).name)}."
     page = await org_page(context.team_id, context.user_id, console=context["console"], notice=notice)
     await answer(body, client, page, replace=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import ids
+from bot import forms, ids
 from bot.errors import guarded
 from bot.identity import acting
 from bot.reply import answer
@@ -15,7 +15,7 @@ from core.services import schedules
 
 async def on_snooze(ack, body, action, context, client) -> None:
     await ack()
-    member, resource_id = await acting(context, client), int(action["value"])
+    member, resource_id = await acting(context, client), forms.number(action["value"])
     hours = ids.SNOOZE_HOURS[ids.SNOOZE.match(action["action_id"]).group(1)]
     override = await schedules.snooze(actor_id=member.id, resource_id=resource_id, hours=hours)
     resource = await resource_detail(resource_id, member.organization_id)
@@ -25,7 +25,7 @@ async def on_snooze(ack, body, action, context, client) -> None:
 
 async def on_skip_tonight(ack, body, action, context, client) -> None:
     await ack()
-    member, resource_id = await acting(context, client), int(action["value"])
+    member, resource_id = await acting(context, client), forms.number(action["value"])
     override = await schedules.skip_tonight(actor_id=member.id, resource_id=resource_id)
     resource = await resource_detail(resource_id, member.organization_id)
     await answer(body, client, override_notice(resource_id=resource_id, resource=resource.label, until=override.until,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 from slack_bolt.async_app import AsyncApp
 
@@ -23,20 +22,20 @@ from core.services import constraints, slack_links
 async def on_details(ack, body, action, context, client) -> None:
     await ack()
     member = await acting(context, client)
-    await answer(body, client, await resource_page(member, int(action["value"]), console=context["console"]))
+    await answer(body, client, await resource_page(member, forms.number(action["value"]), console=context["console"]))
 
 
 async def on_page(ack, body, action, context, client) -> None:
     await ack()
     member = await acting(context, client)
     offset, _, pool = action["value"].partition(":")
-    page = await resources_page(member, console=context["console"], offset=int(offset), pool=pool)
+    page = await resources_page(member, console=context["console"], offset=forms.number(offset), pool=pool)
     await answer(body, client, page, replace=True)
 
 
 async def on_ttl_preset(ack, body, action, context, client) -> None:
     await ack()
-    member, resource_id, now = await acting(context, client), int(action["value"]), utcnow()
+    member, resource_id, now = await acting(context, client), forms.number(action["value"]), utcnow()
     until = now + ids.TTL_PRESET_DELTAS[ids.TTL_PRESET.match(action["action_id"]).group(1)]
     await constraints.set_resource_ttl(actor_id=member.id, resource_id=resource_id, until=until, now=now)
     page = await resource_page(member, resource_id, console=context["console"], notice=f"TTL set to {when(until)}.")
@@ -45,7 +44,7 @@ async def on_ttl_preset(ack, body, action, context, client) -> None:
 
 async def on_ttl_reset(ack, body, action, context, client) -> None:
     await ack()
-    member, resource_id = await acting(context, client), int(action["value"])
+    member, resource_id = await acting(context, client), forms.number(action["value"])
     await constraints.remove_resource_constraint(actor_id=member.id, resource_id=resource_id,
                                                  kind=ConstraintKind.TTL.value)
     page = await resource_page(member, resource_id, console=context["console"], notice="TTL follows the pool policy.")
@@ -56,7 +55,7 @@ async def on_open_form(ack, body, action, context, client) -> None:
     """Custom TTL and daily limit: refuse early who may not change the resource, then open the modal."""
     await ack()
     member = await acting(context, client)
-    resource = await resource_detail(int(action["value"]), member.organization_id)
+    resource = await resource_detail(forms.number(action["value"]), member.organization_id)
     await require_owner_or_manager(await load_actor(member.id), resource)
     metadata = origin(body, resource_id=resource.id)
     if action["action_id"] == ids.TTL_CUSTOM:
@@ -67,7 +66,7 @@ async def on_open_form(ack, body, action, context, client) -> None:
 
 
 async def on_ttl_submit(ack, body, view, context, client) -> None:
-    meta, member = json.loads(view["private_metadata"]), await acting(context, client)
+    meta, member = forms.metadata(view), await acting(context, client)
     zone = await slack_links.slack_timezone(team_id=context.team_id, slack_user_id=context.user_id)
     until = forms.custom_ttl(forms.submitted(view), zone)
     await constraints.set_resource_ttl(actor_id=member.id, resource_id=meta["resource_id"], until=until)
@@ -78,7 +77,7 @@ async def on_ttl_submit(ack, body, view, context, client) -> None:
 
 
 async def on_limit_submit(ack, body, view, context, client) -> None:
-    meta, member = json.loads(view["private_metadata"]), await acting(context, client)
+    meta, member = forms.metadata(view), await acting(context, client)
     amount = forms.submitted(view).get(ids.LIMIT)
     await constraints.set_resource_limit(actor_id=member.id, resource_id=meta["resource_id"],
                                          kind=ConstraintKind.DAILY_EXPENSE_LIMIT.value, amount=amount)

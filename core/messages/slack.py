@@ -22,9 +22,17 @@ MESSAGES: dict[str, str] = {
     "link_code_invalid": (
         "That link code is unknown, already used or expired. Ask an organization manager for a new one."
     ),
+    "link_code_attempts_exceeded": (
+        "Too many wrong link codes from you in the last hour. Check the code with the organization manager who "
+        "gave it, and try again in {minutes} minutes."
+    ),
     "link_code_no_member": "Nobody in this organization has the email {email}; invite them first, then make a code.",
     "slack_not_a_member_of": "You are not linked to a member of organization {organization_id}; send `org` to see yours.",
     "alerts_need_manager": "Only an organization manager or a pool manager can add alerts.",
+    "slack_value_unexpected": (
+        "This button or form carries a value Cloudtuner did not put there (\"{value}\"). Open the list again "
+        "(send `help` to see how) and use its buttons."
+    ),
     "slack_time_incomplete": "{field}: pick both a date and a time, or neither.",
     "slack_end_and_duration": "Give either an end or a duration, not both.",
     "slack_duration_invalid": "\"{value}\" is not a duration; pick one from the list.",

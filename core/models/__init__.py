@@ -18,8 +18,8 @@ from core.models.org import DataSource, Member, Organization
 from core.models.pool import Pool
 from core.models.resource import AssignmentRule, Expense, Resource
 from core.models.schedule import PowerSchedule, ScheduleOverride
-from core.models.slack import (SlackDelivery, SlackInstallation, SlackLinkCode, SlackOAuthState, SlackUser,
-                               SlackUserLink, SlackWorkspace)
+from core.models.slack import (SlackDelivery, SlackInstallation, SlackLinkAttempt, SlackLinkCode, SlackOAuthState,
+                               SlackUser, SlackUserLink, SlackWorkspace)
 
 __models__ = [
     Organization, Member, DataSource, Pool, Resource, Expense, AssignmentRule,
@@ -27,7 +27,8 @@ __models__ = [
     PowerSchedule, ScheduleOverride, Alert,
     ResourceMetric, ImportedFile,
     OutboxMessage, EventSubscription, JobRun, Notice, ResourceEvent,
-    SlackInstallation, SlackOAuthState, SlackWorkspace, SlackUser, SlackUserLink, SlackLinkCode, SlackDelivery,
+    SlackInstallation, SlackOAuthState, SlackWorkspace, SlackUser, SlackUserLink, SlackLinkCode, SlackLinkAttempt,
+    SlackDelivery,
 ]
 
 __all__ = [m.__name__ for m in __models__] + [

@@ -81,7 +81,7 @@ class SlackUserLink(Model):
 
 
 class SlackLinkCode(Model):
-    """A one-time code a manager gives a member to link their Slack account, only its hash is kept."""
+    """A one-time code a manager gives a member to link their Slack account, only its keyed hash is kept."""
 
     id = fields.IntField(primary_key=True)
     code_hash = fields.CharField(max_length=64, unique=True)
@@ -93,6 +93,19 @@ class SlackLinkCode(Model):
 
     class Meta:
         table = "slack_link_code"
+
+
+class SlackLinkAttempt(Model):
+    """A wrong link code a Slack person sent, counted so every process refuses guessing after a few."""
+
+    id = fields.IntField(primary_key=True)
+    team_id = fields.CharField(max_length=32)
+    slack_user_id = fields.CharField(max_length=32)
+    attempted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "slack_link_attempt"
+        indexes = (("team_id", "slack_user_id", "attempted_at"),)
 
 
 class SlackDelivery(Model):

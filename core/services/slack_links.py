@@ -4,7 +4,6 @@ link code from a manager) and the one they act as when they belong to several or
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -12,13 +11,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.clock import utcnow
+from core.crypto import SecretBox
 from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
-from core.models import Member, Organization, Role, SlackLinkCode, SlackUser, SlackUserLink, SlackWorkspace
+from core.models import (Member, Organization, Role, SlackLinkAttempt, SlackLinkCode, SlackUser, SlackUserLink,
+                         SlackWorkspace)
 from core.permissions import load_actor, require_org_manager
 from core.services import lookup
 
 LINK_CODE_LIFETIME = timedelta(hours=24)
+WRONG_CODES_ALLOWED = 5  # per Slack person within WRONG_CODE_WINDOW
+WRONG_CODE_WINDOW = timedelta(hours=1)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _TEAM = re.compile(r"^T[A-Z0-9]{2,31}$")
 
@@ -122,7 +125,7 @@ async def link_by_email(*, team_id: str, slack_user_id: str, email: str | None, 
     return member
 
 
-async def issue_link_code(*, actor_id: int, member_id: int | None = None, email: str | None = None,
+async def issue_link_code(*, actor_id: int, box: SecretBox, member_id: int | None = None, email: str | None = None,
                           now: datetime | None = None) -> str:
     """A one-time code (valid 24 hours) that links whoever sends it to the bot to the member (by id or email).
 
@@ -138,28 +141,39 @@ async def issue_link_code(*, actor_id: int, member_id: int | None = None, email:
         member = await lookup.member(member_id, actor.organization_id)
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     async with transaction():
-        await SlackLinkCode.create(code_hash=_hash(code), member=member, created_by=actor,
+        await SlackLinkCode.create(code_hash=_digest(box, code), member=member, created_by=actor,
                                    expires_at=(now or utcnow()) + LINK_CODE_LIFETIME)
     return f"{code[:4]}-{code[4:]}"
 
 
-async def redeem_link_code(*, team_id: str, slack_user_id: str, code: str, timezone: str = "UTC",
+async def redeem_link_code(*, team_id: str, slack_user_id: str, code: str, box: SecretBox, timezone: str = "UTC",
                            now: datetime | None = None) -> Member:
     """Link a Slack person to the member a code was issued for, and make that member the active one.
+    After WRONG_CODES_ALLOWED wrong codes within WRONG_CODE_WINDOW the person must wait, whichever process asks.
 
-    Raises: NotFound (code unknown, used or expired).
+    Raises: NotFound (code unknown, used or expired), Conflict (too many wrong codes).
     """
     now = now or utcnow()
+    person = {"team_id": team_id, "slack_user_id": slack_user_id}
     async with transaction():
-        row = await SlackLinkCode.select_for_update().get_or_none(code_hash=_hash(code))
+        await SlackLinkAttempt.filter(**person, attempted_at__lte=now - WRONG_CODE_WINDOW).delete()
+        wrong = await SlackLinkAttempt.filter(**person).order_by("attempted_at").values_list("attempted_at", flat=True)
+        if len(wrong) >= WRONG_CODES_ALLOWED:
+            wait = wrong[-WRONG_CODES_ALLOWED] + WRONG_CODE_WINDOW - now
+            raise Conflict("link_code_attempts_exceeded", minutes=max(1, -(-int(wait.total_seconds()) // 60)))
+        row = await SlackLinkCode.select_for_update().get_or_none(code_hash=_digest(box, code))
         if row is None or row.used_at is not None or row.expires_at <= now:
-            raise NotFound("link_code_invalid")
-        row.used_at = now
-        await row.save(update_fields=["used_at"])
-        member = await Member.get(id=row.member_id)
-        person = await _link(team_id, slack_user_id, member, timezone)
-        person.active_member_id = member.id
-        await person.save(update_fields=["active_member_id"])
+            await SlackLinkAttempt.create(**person, attempted_at=now)
+            member = None
+        else:
+            row.used_at = now
+            await row.save(update_fields=["used_at"])
+            member = await Member.get(id=row.member_id)
+            linked = await _link(team_id, slack_user_id, member, timezone)
+            linked.active_member_id = member.id
+            await linked.save(update_fields=["active_member_id"])
+    if member is None:  # raised after the transaction, so the wrong attempt stays counted
+        raise NotFound("link_code_invalid")
     return member
 
 
@@ -216,6 +230,5 @@ def _zone(value: str | None) -> str:
     return value
 
 
-def _hash(code: str) -> str:
-    normalized = re.sub(r"[^A-Z0-9]", "", (code or "").upper())
-    return hashlib.sha256(normalized.encode()).hexdigest()
+def _digest(box: SecretBox, code: str) -> str:
+    return box.digest("slack-link-code:" + re.sub(r"[^A-Z0-9]", "", (code or "").upper()))

@@ -1,14 +1,17 @@
 """Slack identities: workspace binding, linking by verified email or a one-time code, the active organization."""
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from core.crypto import SecretBox
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import SlackLinkCode, SlackUser, SlackUserLink, SlackWorkspace
 from core.services import orgs, slack_links
 from tests.factories import make_member, make_org
 
+BOX = SecretBox("k" * 40)
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -79,28 +82,65 @@ async def test_a_link_code_works_once_within_a_day_and_only_org_managers_issue_i
     fx = await make_org()
     eng = await make_member(fx, "eng@acme.test")
     with pytest.raises(PermissionDenied):
-        await slack_links.issue_link_code(actor_id=eng.id, member_id=eng.id)
+        await slack_links.issue_link_code(box=BOX, actor_id=eng.id, member_id=eng.id)
     with pytest.raises(NotFound):
-        await slack_links.issue_link_code(actor_id=fx.manager.id, member_id=999)
+        await slack_links.issue_link_code(box=BOX, actor_id=fx.manager.id, member_id=999)
     assert await SlackLinkCode.all().count() == 0
-    code = await slack_links.issue_link_code(actor_id=fx.manager.id, member_id=eng.id, now=NOW)
+    code = await slack_links.issue_link_code(box=BOX, actor_id=fx.manager.id, member_id=eng.id, now=NOW)
     assert len(code) == 9 and code[4] == "-"
     stored = await SlackLinkCode.get()
     assert code.replace("-", "") not in stored.code_hash
-    member = await slack_links.redeem_link_code(team_id="T0009", slack_user_id="U9", code=code.lower().replace("-", " "),
+    member = await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U9", code=code.lower().replace("-", " "),
                                                 now=NOW + timedelta(hours=1))
     assert member.id == eng.id
     with pytest.raises(NotFound) as err:
-        await slack_links.redeem_link_code(team_id="T0009", slack_user_id="U8", code=code, now=NOW + timedelta(hours=2))
+        await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U8", code=code, now=NOW + timedelta(hours=2))
     assert err.value.code == "link_code_invalid"
+
+
+async def test_a_link_code_is_kept_as_a_keyed_hash_a_copy_of_the_database_cannot_be_searched_for(db):
+    fx = await make_org()
+    eng = await make_member(fx, "eng@acme.test")
+    code = await slack_links.issue_link_code(box=BOX, actor_id=fx.manager.id, member_id=eng.id, now=NOW)
+    stored = (await SlackLinkCode.get()).code_hash
+    assert stored not in {hashlib.sha256(code.replace("-", "").encode()).hexdigest(),
+                          hashlib.sha256(code.encode()).hexdigest()}
+    with pytest.raises(NotFound):  # the same code under another process secret matches nothing
+        await slack_links.redeem_link_code(box=SecretBox("o" * 40), team_id="T0009", slack_user_id="U9", code=code,
+                                           now=NOW)
+    member = await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U9", code=code, now=NOW)
+    assert member.id == eng.id
+
+
+async def test_wrong_link_codes_are_limited_per_slack_person_for_an_hour(db):
+    fx = await make_org()
+    eng = await make_member(fx, "eng@acme.test")
+    code = await slack_links.issue_link_code(box=BOX, actor_id=fx.manager.id, member_id=eng.id, now=NOW)
+    for minute in range(slack_links.WRONG_CODES_ALLOWED):
+        with pytest.raises(NotFound):
+            await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U9", code=f"WRONG{minute:03d}",
+                                               now=NOW + timedelta(minutes=minute))
+    with pytest.raises(Conflict) as err:  # even the right code waits: guessing is stopped, not just slowed
+        await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U9", code=code,
+                                           now=NOW + timedelta(minutes=10))
+    assert err.value.code == "link_code_attempts_exceeded"
+    assert str(err.value).endswith("try again in 50 minutes.")
+    assert (await SlackLinkCode.get()).used_at is None
+    other = await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U8", code=code,
+                                               now=NOW + timedelta(minutes=10))  # someone else is not held up
+    assert other.id == eng.id
+    code = await slack_links.issue_link_code(box=BOX, actor_id=fx.manager.id, member_id=eng.id, now=NOW)
+    member = await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U9", code=code,
+                                                now=NOW + timedelta(minutes=61))  # the first wrong one has aged out
+    assert member.id == eng.id
 
 
 async def test_an_expired_link_code_is_refused(db):
     fx = await make_org()
     eng = await make_member(fx, "eng@acme.test")
-    code = await slack_links.issue_link_code(actor_id=fx.manager.id, member_id=eng.id, now=NOW)
+    code = await slack_links.issue_link_code(box=BOX, actor_id=fx.manager.id, member_id=eng.id, now=NOW)
     with pytest.raises(NotFound):
-        await slack_links.redeem_link_code(team_id="T0009", slack_user_id="U9", code=code, now=NOW + timedelta(days=1))
+        await slack_links.redeem_link_code(box=BOX, team_id="T0009", slack_user_id="U9", code=code, now=NOW + timedelta(days=1))
     assert await _counts() == (0, 0, 0) and (await SlackLinkCode.get()).used_at is None
 
 
@@ -110,8 +150,8 @@ async def test_choose_between_organizations(db):
     globex_eng = await orgs.add_member(actor_id=globex.manager.id, email="e@globex.test")
     await slack_links.bind_workspace(team_id="T0001", organization_id=acme.org.id)
     await slack_links.link_by_email(team_id="T0001", slack_user_id="U1", email="eng@acme.test", email_verified=True)
-    code = await slack_links.issue_link_code(actor_id=globex.manager.id, member_id=globex_eng.id)
-    await slack_links.redeem_link_code(team_id="T0001", slack_user_id="U1", code=code)
+    code = await slack_links.issue_link_code(box=BOX, actor_id=globex.manager.id, member_id=globex_eng.id)
+    await slack_links.redeem_link_code(box=BOX, team_id="T0001", slack_user_id="U1", code=code)
     links = await slack_links.links_of(team_id="T0001", slack_user_id="U1")
     assert [(link.organization.name, link.active) for link in links] == [("Acme", False), ("Globex", True)]
     chosen = await slack_links.choose_organization(team_id="T0001", slack_user_id="U1", organization_id=acme.org.id)

@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.app import BotConfig, build_bolt_app, close_bolt_app
 from bot.install import SCOPES
+from core.crypto import SecretBox
 from webconsole.app import build_app
 from webconsole.slack_routes import slack_routes
 
@@ -26,6 +27,7 @@ SECRET = "s3cr3t-signing-secret"
 TEAM = "T0001"
 CONSOLE = "https://ct.example.test"
 SECRET_KEY = "k" * 40
+BOX = SecretBox(SECRET_KEY)  # the bot's, for what tests issue through core directly (link codes)
 
 
 @dataclass
@@ -279,7 +281,7 @@ async def slack(db):
     await fake.start()
     bolt = build_bolt_app(BotConfig(public_url=CONSOLE, secret_key=SECRET_KEY, signing_secret=SECRET,
                                     bot_token="xoxb-test", api_url=fake.api_url))
-    async with TestServer(build_app(checks={}, routes=[slack_routes(bolt)]), host="127.0.0.1") as server, \
+    async with TestServer(build_app(checks={}, routes=[slack_routes(bolt, signing_secret=SECRET)]), host="127.0.0.1") as server, \
             ClientSession() as http:
         yield SlackDriver(http, str(server.make_url("")).rstrip("/"), fake)
         await asyncio.sleep(0.05)  # let listeners that already answered finish their last writes

@@ -7,7 +7,7 @@ from bot import ids
 from core.models import Alert, Pool
 from core.services import alerts, orgs, slack_links
 from core.services.bookings import create_booking
-from tests.scenario.slack_fake import CONSOLE, buttons, number, state, texts
+from tests.scenario.slack_fake import BOX, CONSOLE, buttons, number, state, texts
 from tests.scenario.slack_world import BOSS, OWNER, POOL_MANAGER, STRANGER, make_world
 
 
@@ -74,7 +74,7 @@ async def test_choose_the_active_organization(slack):
     world = await make_world(slack.fake)
     _, globex_boss = await orgs.create_organization(name="Globex", manager_email="boss@globex.test")
     there = await orgs.add_member(actor_id=globex_boss.id, email="o@globex.test", name="Owner G")
-    code = await slack_links.issue_link_code(actor_id=globex_boss.id, member_id=there.id)
+    code = await slack_links.issue_link_code(box=BOX, actor_id=globex_boss.id, member_id=there.id)
     await slack.dm(OWNER, "resources")  # first contact links to Acme by email
     await slack.fake.wait_for("chat.postMessage")
     await slack.dm(OWNER, f"link {code}")

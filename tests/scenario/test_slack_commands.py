@@ -9,7 +9,7 @@ import pytest
 from bot import ids
 from core.models import Resource, SlackUser, SlackUserLink
 from core.services import alerts, constraints, schedules, slack_links
-from tests.scenario.slack_fake import CONSOLE, buttons, texts
+from tests.scenario.slack_fake import BOX, CONSOLE, buttons, texts
 from tests.scenario.slack_world import BOSS, ENGINEER, OWNER, STRANGER, make_resource, make_world
 
 
@@ -130,7 +130,7 @@ async def test_an_unbound_workspace_says_how_to_bind_it(slack):
 
 async def test_a_link_code_from_a_manager_links_once(slack):
     world = await make_world(slack.fake)
-    member = await slack_links.issue_link_code(actor_id=world.boss.id, member_id=world.engineer.id)
+    member = await slack_links.issue_link_code(box=BOX, actor_id=world.boss.id, member_id=world.engineer.id)
     answer = await _dm(slack, STRANGER, f"link {member.lower()}")
     assert "Linked: you are eng in Acme." in texts(answer)
     assert (await slack_links.acting_member(team_id="T0001", slack_user_id=STRANGER)).id == world.engineer.id

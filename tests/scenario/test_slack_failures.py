@@ -4,7 +4,7 @@ Slack admin must fix, never a generic reference; nothing gets linked meanwhile."
 from bot import ids
 from core.models import SlackUser, SlackUserLink
 from core.services import slack_links
-from tests.scenario.slack_fake import texts
+from tests.scenario.slack_fake import BOX, texts
 from tests.scenario.slack_world import OWNER, make_world
 
 MISSING_READ = ("Cloudtuner's Slack app lacks the users:read scope, so Slack will not tell me who you are. A Slack "
@@ -38,7 +38,7 @@ async def test_a_token_without_the_email_scope_is_not_mistaken_for_a_person_with
     await slack.home_opened(OWNER)
     home = (await slack.fake.wait_for("views.publish")).args
     assert "lacks the users:read.email scope" in texts(home["view"])
-    code = await slack_links.issue_link_code(actor_id=world.boss.id, member_id=world.owner.id)
+    code = await slack_links.issue_link_code(box=BOX, actor_id=world.boss.id, member_id=world.owner.id)
     linked = await _slash(slack, OWNER, f"link {code}")  # the way around it until the admin fixes the app
     assert "Linked: you are owner in Acme." in texts(linked)
     assert "staging" in texts(await _slash(slack, OWNER, "envs"))

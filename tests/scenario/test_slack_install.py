@@ -24,7 +24,7 @@ async def oauth(db):
     await fake.start()
     bolt = build_bolt_app(BotConfig(public_url=CONSOLE, secret_key=SECRET_KEY, signing_secret=SECRET,
                                     client_id="111.222", client_secret="client-secret", api_url=fake.api_url))
-    async with TestServer(build_app(checks={}, routes=[slack_routes(bolt)]), host="127.0.0.1") as server, \
+    async with TestServer(build_app(checks={}, routes=[slack_routes(bolt, signing_secret=SECRET)]), host="127.0.0.1") as server, \
             ClientSession() as http:
         yield SlackDriver(http, str(server.make_url("")).rstrip("/"), fake)
         await asyncio.sleep(0.05)

@@ -1,11 +1,14 @@
+import os
+
 import pytest
 
-from config.settings import SettingsError, ensure_secret_key, load_settings
+from config.settings import SettingsError, load_settings
+from config.startup import ensure_secret_key, write_private
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch, tmp_path):
-    for name in ("DATABASE_URL", "HOST", "PORT", "SECRET_KEY", "BASE_URL", "DATA_DIR", "LOG_LEVEL"):
+    for name in ("DATABASE_URL", "HOST", "PORT", "SECRET_KEY", "BASE_URL", "DATA_DIR", "LOG_LEVEL", "LOG_FORMAT"):
         monkeypatch.delenv(f"CLOUDTUNER_{name}", raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -32,6 +35,7 @@ def test_postgres_url_is_taken_as_is(monkeypatch):
     ("AZURE_ARM_URL", "http://arm.local", "CLOUDTUNER_AZURE_ARM_URL: must be an https:// URL"),
     ("GOOGLE_API_URL", "grpc://x", "CLOUDTUNER_GOOGLE_API_URL: must be an http:// or https:// URL"),
     ("CA_BUNDLE", "/no/such.pem", "CLOUDTUNER_CA_BUNDLE: must be the path of a PEM file"),
+    ("LOG_FORMAT", "xml", "CLOUDTUNER_LOG_FORMAT: must be text or json"),
 ])
 def test_a_bad_value_gives_one_line_naming_the_variable(monkeypatch, name, value, expected):
     monkeypatch.setenv(f"CLOUDTUNER_{name}", value)
@@ -73,3 +77,26 @@ def test_configured_secret_key_wins(tmp_path):
     key = "k" * 40
     assert ensure_secret_key(load_settings(data_dir=tmp_path, secret_key=key)) == key
     assert not (tmp_path / "secret.key").exists()
+
+
+def test_a_key_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    path = tmp_path / "secret.key"
+    write_private(path, "a" * 40)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+    def crash(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", crash)
+    with pytest.raises(OSError):
+        write_private(path, "b" * 40)
+    assert path.read_text() == "a" * 40 and [p.name for p in tmp_path.iterdir()] == ["secret.key"]
+
+
+@pytest.mark.parametrize("kept", ["", "short"])
+def test_a_short_kept_key_is_refused_like_the_variable(tmp_path, kept):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "secret.key").write_text(kept)
+    with pytest.raises(SettingsError) as err:
+        ensure_secret_key(load_settings(data_dir=tmp_path / "d"))
+    assert "secret.key" in str(err.value) and "must be at least 32 characters" in str(err.value)
