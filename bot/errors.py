@@ -45,7 +45,7 @@ def describe(error: Exception) -> str:
 
 def field_for(error: Exception, view: dict) -> str:
     """The input block taking the argument an error names, else the modal's first input."""
-    inputs = [b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"]
+    inputs = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input" and b.get("block_id")]
     wanted = INPUT_OF.get(error.params.get("field")) if isinstance(error, CoreError) else None
     if wanted in inputs:
         return wanted

@@ -18,7 +18,7 @@ _VALUE_KEYS = ("selected_date", "selected_time", "selected_conversation", "selec
 def submitted(view: dict) -> dict[str, object]:
     """action id -> the plain value of each input: text, date, time, user, option value, or a list for checkboxes."""
     found: dict[str, object] = {}
-    for block in view.get("state", {}).get("values", {}).values():
+    for block in ((view.get("state") or {}).get("values") or {}).values():
         for action_id, state in block.items():
             found[action_id] = _plain(state)
     return found

@@ -6,7 +6,32 @@ from __future__ import annotations
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-OBJECTS = ("team", "user", "channel", "container", "message", "enterprise", "view", "event", "state")
+
+
+class Each:
+    """A JSON object whose every value has one shape (view.state.values: block id -> action id -> state)."""
+
+    def __init__(self, shape: object) -> None:
+        self.shape = shape
+
+
+OPTION = {"value": str}
+ELEMENT_STATE = {"type": str, "value": str, "selected_option": OPTION, "selected_options": [OPTION],
+                 "selected_date": str, "selected_time": str, "selected_user": str, "selected_channel": str,
+                 "selected_conversation": str}
+# The parts of Slack's payloads the bot reads, with the JSON type Slack always sends; a part may be absent or null.
+SHAPE = {
+    "type": str, "trigger_id": str, "response_url": str, "api_app_id": str, "token": str, "event_id": str,
+    "team": {"id": str, "domain": str}, "user": {"id": str, "team_id": str, "name": str},
+    "channel": {"id": str}, "container": {"type": str, "view_id": str, "channel_id": str, "message_ts": str},
+    "message": {"ts": str, "blocks": [dict]}, "enterprise": {"id": str}, "authorizations": [{"team_id": str}],
+    "actions": [{"type": str, "action_id": str, "block_id": str, "value": str, "selected_option": OPTION}],
+    "action_id": str, "block_id": str, "value": str,
+    "view": {"id": str, "type": str, "callback_id": str, "private_metadata": str, "hash": str, "blocks": [dict],
+             "state": {"values": Each(Each(ELEMENT_STATE))}},
+    "event": {"type": str, "channel": (str, dict), "channel_type": str, "user": (str, dict), "text": str, "ts": str,
+              "tab": str, "bot_id": str, "subtype": str},
+}
 NEEDS = {"block_actions": "actions", "view_submission": "view", "view_closed": "view", "event_callback": "event"}
 
 
@@ -36,14 +61,31 @@ def problem(body: str, content_type: str | None) -> str | None:
     kind = parsed.get("type")
     if not isinstance(kind, str) or not kind:
         return "the payload has no type"
-    wrong = next((key for key in OBJECTS if parsed.get(key) is not None and not isinstance(parsed[key], dict)), None)
-    if wrong:
-        return f"{wrong} is not an object"
     needed = NEEDS.get(kind)
-    if needed == "actions":
-        actions = parsed.get("actions")
-        if not isinstance(actions, list) or not actions or not all(isinstance(a, dict) for a in actions):
-            return "block_actions without actions"
-    elif needed and not isinstance(parsed.get(needed), dict):
+    if needed and not parsed.get(needed):
         return f"{kind} without {needed}"
-    return None
+    misfit = _misfit(parsed, SHAPE, "payload")
+    if misfit is None and kind == "event_callback" and not parsed["event"].get("type"):
+        return "the event has no type"
+    return misfit
+
+
+def _misfit(value: object, shape: object, where: str) -> str | None:
+    """Where a value differs from its shape (None and absent parts fit), or None."""
+    if value is None:
+        return None
+    if isinstance(shape, (type, tuple)):
+        return None if isinstance(value, shape) else f"{where} is not {_named(shape)}"
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is not a list"
+        return next((found for item in value if (found := _misfit(item, shape[0], f"{where}[]"))), None)
+    if not isinstance(value, dict):
+        return f"{where} is not an object"
+    parts = ((key, shape.shape) for key in value) if isinstance(shape, Each) else shape.items()
+    return next((found for key, part in parts if (found := _misfit(value.get(key), part, f"{where}.{key}"))), None)
+
+
+def _named(shape: type | tuple) -> str:
+    kinds = shape if isinstance(shape, tuple) else (shape,)
+    return " or ".join({str: "a string", dict: "an object", list: "a list"}[kind] for kind in kinds)

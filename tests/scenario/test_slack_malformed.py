@@ -40,6 +40,19 @@ def _submission(**changes) -> dict:
     return payload
 
 
+@pytest.mark.parametrize("changes", [{"authorizations": "x"}, {"event": {"type": "message", "user": 7}},
+                                     {"event": {"text": "help"}}, {"event": None}],
+                         ids=["authorizations-a-string", "event-user-a-number", "event-without-type", "event-null"])
+async def test_a_signed_event_slack_would_never_send_gets_400(slack, caplog, changes):
+    await make_world(slack.fake)
+    body = {"token": "legacy", "team_id": TEAM, "api_app_id": "A0001", "type": "event_callback", "event_id": "Ev1",
+            "event_time": int(time.time()), "authorizations": [{"team_id": TEAM, "user_id": "UBOT"}],
+            "event": {"type": "message", "channel_type": "im", "channel": "DX", "user": OWNER, "text": "help"},
+            **changes}
+    status, _ = await slack.post(json.dumps(body), "application/json")
+    assert status == 400 and _tracebacks(caplog) == [] and slack.fake.calls == []
+
+
 async def test_an_unsigned_unparseable_payload_gets_401(slack, caplog):
     status, _ = await slack.post(_form("{not-json"), FORM, signed=False)
     assert status == 401 and _tracebacks(caplog) == []
@@ -55,8 +68,12 @@ async def test_a_signature_with_a_timestamp_that_is_no_number_gets_401(slack, ca
 @pytest.mark.parametrize("payload", [
     "{not-json", "[1, 2]", _click(actions=[]), _click(actions=None), _click(actions=["x"]), _click(team="T0001"),
     _click(type=...), _click(user="UOWNER"), _submission(view=None), _submission(view="V1"),
+    _click(actions=[{"type": "button", "action_id": 7, "value": "1"}]),
+    _submission(view={"id": "V1", "callback_id": ids.BOOK_VIEW, "state": "x"}),
+    _submission(view={"id": "V1", "callback_id": ids.BOOK_VIEW, "state": {"values": {"b": {"a": "x"}}}}),
 ], ids=["not-json", "not-an-object", "no-actions", "actions-null", "action-not-an-object", "team-a-string",
-        "no-type", "user-a-string", "view-null", "view-a-string"])
+        "no-type", "user-a-string", "view-null", "view-a-string", "action-id-a-number", "state-a-string",
+        "input-state-a-string"])
 async def test_a_signed_payload_slack_would_never_send_gets_400(slack, caplog, payload):
     await make_world(slack.fake)
     status, _ = await slack.post(_form(payload), FORM)
