@@ -12,7 +12,7 @@ DROP_UNUSED_SHA256_CODES = "DELETE FROM slack_link_code WHERE used_at IS NULL"
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_database_rules')]
+    dependencies = [('models', '0003_event_outbox')]
 
     operations = [
         ops.CreateModel(
