@@ -29,7 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--manager-name", default="", help="display name of that manager")
     init.add_argument("--currency", default="USD", help="ISO currency code (default USD)")
     init.add_argument("--slack-team-id", default="", help="Slack workspace (T...) that works for it (token mode)")
-    sub.add_parser("demo", help="load a clearly labelled sample organization")
+    demo = sub.add_parser("demo", help="load a clearly labelled sample organization")
+    demo.add_argument("--manager-email", help="your email: you become an organization manager of the sample "
+                                              "(default: init's manager, when there is one)")
     cli_datasources.add_parsers(sub)
     cli_backup.add_parsers(sub)
     cli_jobs.add_parsers(sub)
@@ -89,10 +91,10 @@ async def _slack_bind(settings, args) -> str:
     return f"Slack workspace {workspace.team_id} now works for \"{args.org.strip()}\"."
 
 
-async def _demo(settings) -> str:
+async def _demo(settings, args) -> str:
     from core.services.demo import load_demo
 
-    summary = await _with_database(settings, load_demo)
+    summary = await _with_database(settings, lambda: load_demo(manager_email=args.manager_email))
     return str(summary)
 
 
@@ -116,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             roles = {"slack": False} if args.command == "worker" else {"jobs": not args.no_scheduler}
             asyncio.run(process.serve(settings, apply_migrations=not args.no_migrate, **roles))
             return 0
-        work = {"migrate": lambda: _migrate(settings), "init": lambda: _init(settings, args), "demo": lambda: _demo(settings),
+        work = {"migrate": lambda: _migrate(settings), "init": lambda: _init(settings, args),
+                "demo": lambda: _demo(settings, args),
                 "slack": lambda: _slack_bind(settings, args), "jobs": lambda: cli_jobs.command(settings, args),
                 **cli_datasources.commands(settings, args), **cli_backup.commands(settings, args)}
         print(asyncio.run(work[args.command]()))

@@ -1,4 +1,4 @@
-"""`cloudtuner datasource add|list` and `cloudtuner import`: data sources for operators and scripted installs.
+"""`cloudtuner datasource add|list|kinds` and `cloudtuner import`: data sources for operators and scripted installs.
 
 Secrets come only from the --config JSON file (the console form's fields), never from the command line.
 """
@@ -18,7 +18,8 @@ from config.startup import ensure_secret_key
 from core import db
 from core.crypto import SecretBox
 from core.errors import InvalidInput
-from core.models import DataSourceKind, Organization
+from core.adapters import registry
+from core.models import Organization
 from core.timefmt import show
 
 _BAR = 30
@@ -28,12 +29,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     source = sub.add_parser("datasource", help="connect or list cloud data sources")
     verbs = source.add_subparsers(dest="datasource_command", required=True)
     add = verbs.add_parser("add", help="check a cloud account's credentials and connect it")
-    add.add_argument("type", choices=[kind.value for kind in DataSourceKind], help="data source type, e.g. aws_root")
+    add.add_argument("type", choices=[info.kind.value for info in registry.kinds()],
+                     help="data source type, e.g. aws_root (see: cloudtuner datasource kinds)")
     add.add_argument("--org", required=True, help="organization name")
     add.add_argument("--name", required=True, help="data source name")
     add.add_argument("--config", required=True, type=Path,
                      help="JSON file with the console form's fields, secrets included")
     add.add_argument("--as", dest="actor_email", help="email of the organization manager acting (default: the first)")
+    verbs.add_parser("kinds", help="the data source types offered: what each does, its fields, whether it loads")
     listing = verbs.add_parser("list", help="data sources with their last import")
     listing.add_argument("--org", help="only this organization")
     run = sub.add_parser("import", help="import a data source's resources, billing and metrics now")
@@ -44,7 +47,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def commands(settings: Settings, args: argparse.Namespace) -> dict[str, Callable[[], Awaitable[str]]]:
-    return {"datasource": lambda: _database(settings, lambda: _datasource(settings, args)),
+    return {"datasource": lambda: (_kinds() if args.datasource_command == "kinds"  # needs no database
+                                   else _database(settings, lambda: _datasource(settings, args))),
             "import": lambda: _database(settings, lambda: _import(settings, args))}
 
 
@@ -66,6 +70,19 @@ async def _datasource(settings: Settings, args: argparse.Namespace) -> str:
                                                    fields=_fields(args.config), box=_box(settings))
     return (f"Connected {source.kind.value} data source \"{source.name}\" (account "
             f"{source.config.get(datasources.ACCOUNT_ID)}) to organization \"{args.org}\".")
+
+
+async def _kinds() -> str:
+    """Each kind offered: its description, capabilities, fields (* required, secret marked), and whether its
+    adapter loads here."""
+    out = []
+    for info in registry.kinds():
+        state = registry.unavailable(info.kind) or "available"
+        out.append(f"{info.kind.value}\t{info.label}\t{', '.join(sorted(c.value for c in info.capabilities))}"
+                   f"\t{state}")
+        out += [f"  {f.name}{'*' if f.required else ''}{' (secret)' if f.secret else ''}: {f.label}"
+                for f in info.fields]
+    return "\n".join(out)
 
 
 async def _list(organization: str | None) -> str:

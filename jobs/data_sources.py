@@ -1,5 +1,5 @@
-"""Hourly: import every data source (discovery, billing, metrics) of the real organizations (not the sample one
-`cloudtuner demo` loads), then evaluate the pool alerts it may move.
+"""Hourly: import every data source (discovery, billing, metrics) but the sample ones `cloudtuner demo` loads,
+then evaluate the pool alerts it may move.
 
 A failed import is recorded on the data source and told to the org managers once per run of failures.
 """
@@ -23,7 +23,7 @@ async def run(window: Window, deps: Deps) -> str:
         raise InvalidInput("job_needs_adapters")
     imported = failed = 0
     organizations = set()
-    for source in await DataSource.filter(organization__is_demo=False).order_by("id"):  # sample data is never imported
+    for source in await DataSource.filter(sample=False).order_by("id"):  # sample data has no cloud to import from
         try:
             await run_import(data_source_id=source.id, box=deps.box, now=window.now)
         except CoreError as exc:

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Protocol
 
 from core.errors import CoreError
+from core.models.enums import DataSourceKind
 
 
 class Capability(str, Enum):
@@ -16,7 +17,7 @@ class Capability(str, Enum):
     DISCOVER = "discover"
     BILLING = "billing"
     METRICS = "metrics"
-    POWER = "power"
+    POWER = "power"  # start and stop
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,15 @@ class DiscoveredResource:
     tags: dict[str, str] = field(default_factory=dict)
     active: bool = True
     details: dict = field(default_factory=dict)
+
+
+@dataclass
+class Discovery:
+    """What one discovery saw, and where it could not look: a region, account or project -> why (its
+    resources are left as they were). Discovery fails only when every place refused."""
+
+    resources: list[DiscoveredResource]
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,10 +111,29 @@ class ConfigField:
 
     name: str
     label: str
+    help: str = ""
     secret: bool = False
     required: bool = True
     choices: tuple[str, ...] = ()
     default: str = ""
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """A data source kind described as data, readable without importing its SDK: what it can do, its
+    connection form, and where its adapter is (`"module:function"`, called with Credentials, imported on
+    first use). Kinds of one `cloud` share accounts: a payer's billing carries its linked accounts' lines."""
+
+    kind: DataSourceKind
+    cloud: str
+    label: str
+    help: str
+    capabilities: frozenset[Capability]
+    fields: tuple[ConfigField, ...]
+    factory: str
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.capabilities
 
 
 class CloudUnavailable(CoreError):
@@ -112,13 +141,12 @@ class CloudUnavailable(CoreError):
 
 
 class CloudAdapter(Protocol):
-    """One data source kind. Every method translates SDK errors into core errors (core.errors)."""
-
-    capabilities: frozenset[Capability]
+    """One data source of a kind; it implements what its KindInfo's capabilities name (the others are never
+    called). Every method translates SDK errors into core errors (core.errors)."""
 
     async def validate(self) -> AccountInfo: ...
 
-    async def discover(self) -> list[DiscoveredResource]: ...
+    async def discover(self) -> Discovery: ...
 
     async def billing(self, start: date, end: date) -> BillingBatch: ...
 

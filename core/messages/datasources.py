@@ -30,4 +30,5 @@ MESSAGES: dict[str, str] = {
         "Several organizations have a data source named \"{name}\" ({organizations}); name the organization too."),
     "config_file_unreadable": "Cannot use the config file {file}: {reason}.",
     "import_range_invalid": "The import must start on or before {end}, got {start}.",
+    "import_sample_data": "\"{name}\" holds sample data from `cloudtuner demo`; no cloud is behind it to import from.",
 }

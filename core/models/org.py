@@ -46,6 +46,7 @@ class DataSource(Model):
     last_import_at = fields.DatetimeField(null=True)
     last_import_status = fields.CharField(max_length=255, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    sample = fields.BooleanField(default=False)  # `cloudtuner demo`'s: no cloud behind it, jobs simulate it
 
     class Meta:
         table = "data_source"

@@ -10,11 +10,12 @@ import json
 
 from core import validate
 from core.adapters.base import AccountInfo, CloudAdapter, ConfigField, Credentials
-from core.adapters.registry import adapter_for, form_for
+from core.adapters.registry import adapter_for, kind_info
+from core.adapters.sample import SampleAdapter
 from core.crypto import SecretBox
 from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
-from core.models import DataSource, DataSourceKind, Member, Organization, Pool, Role
+from core.models import DataSource, Member, Organization, Pool, Role
 from core.permissions import load_actor, require_org_manager
 from core.services import lookup
 
@@ -30,9 +31,10 @@ async def connect_data_source(*, actor_id: int, kind: str, name: str, fields: di
     """
     actor = await _manager(actor_id)
     name = validate.text("name", name)
-    kind = validate.choice("kind", kind, DataSourceKind).value
+    kind_of = kind_info(kind)
+    kind = kind_of.kind.value
     pool = await _pool(actor, pool_id)
-    config, secrets = _clean(form_for(kind), fields)
+    config, secrets = _clean(kind_of.fields, fields)
     await _refuse_name(actor.organization_id, name)
     info = await adapter_for(kind, Credentials(config=config, secrets=secrets)).validate()
     async with transaction():
@@ -78,7 +80,7 @@ async def edit_data_source(*, actor_id: int, data_source_id: int, box: SecretBox
     pool = await _pool(actor, pool_id if pool_id is not None else source.pool_id)
     config, secrets = dict(source.config), _secrets(source, box)
     if fields is not None:
-        form = form_for(source.kind.value)
+        form = kind_info(source.kind).fields
         kept = {f.name for f in form if f.secret and not str(fields.get(f.name) or "").strip()}
         stored = {k: v for k, v in {**config, **secrets}.items() if k != ACCOUNT_ID}
         config, secrets = _clean(form, {**stored, **{k: v for k, v in fields.items() if k not in kept}})
@@ -107,9 +109,12 @@ async def delete_data_source(*, actor_id: int, data_source_id: int) -> None:
 
 def open_adapter(source: DataSource, box: SecretBox, **context: object) -> CloudAdapter:
     """The adapter of a stored data source, its secrets unsealed; context adds per-run config (never stored).
+    A sample data source gets the stand-in that simulates every call.
 
     Raises: InvalidInput (adapter_unknown/unavailable, secret_undecryptable, a stored field now invalid).
     """
+    if source.sample:
+        return SampleAdapter()
     return adapter_for(source.kind.value, Credentials(config={**source.config, **context},
                                                             secrets=_secrets(source, box)))
 

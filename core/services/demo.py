@@ -1,4 +1,10 @@
-"""The sample organization `cloudtuner demo` loads, so a newcomer sees real-looking data in every view."""
+"""The sample organization `cloudtuner demo` loads, so a newcomer sees real-looking data in every view.
+
+Whoever runs it (`--manager-email`, else the first organization manager of a real organization, `init`'s) is
+one of its organization managers, so their Slack account links to it by email on first contact. Its data
+sources are marked `sample`: no cloud is behind them, so the import skips them and power actions are
+simulated.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from decimal import Decimal
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Conflict
-from core.services import demo_clouds
+from core.services import demo_clouds, orgs
 from core.models import (Alert, AlertBasis, AssignmentRule, Booking, ConstraintKind, DataSource, DataSourceKind,
                          Expense, Member, Organization, Pool, PoolPolicy, PowerSchedule, Resource,
                          ResourceConstraint, Role, SharedEnvironment, ThresholdType)
@@ -46,33 +52,45 @@ class DemoSummary:
     expenses: int
     environments: int
     bookings: int
+    managers: list[str]
 
     def __str__(self) -> str:
         return (f"Loaded \"{self.organization}\": {self.pools} pools, {self.resources} resources with "
                 f"{self.expenses} daily expenses, {self.environments} shared environments, {self.bookings} bookings, "
-                "1 power schedule, 3 alerts; its organization manager is manager@demo.example.")
+                f"1 power schedule, 3 alerts; its organization managers are {', '.join(self.managers)}.")
 
 
-async def load_demo(*, now: datetime | None = None, seed: int = 7) -> DemoSummary:
-    """Create the sample organization in one transaction.
+async def load_demo(*, now: datetime | None = None, seed: int = 7, manager_email: str | None = None) -> DemoSummary:
+    """Create the sample organization in one transaction; `manager_email` (default: the first organization
+    manager of a real organization, if any) becomes one of its organization managers.
 
-    Raises: Conflict (demo_exists) when it is already loaded.
+    Raises: Conflict (demo_exists) when it is already loaded, InvalidInput (manager_email malformed).
     """
     now = now or utcnow()
     rng = random.Random(seed)
     async with transaction():
         if await Organization.exists(name=DEMO_NAME):
             raise Conflict("demo_exists", name=DEMO_NAME)
+        newcomer = manager_email or await _first_real_manager()
         org = await Organization.create(name=DEMO_NAME, currency="USD", is_demo=True)
         pools = {DEMO_NAME: await Pool.create(organization=org, name=DEMO_NAME, monthly_limit=20000)}
         for name, parent, limit in POOLS:
             pools[name] = await Pool.create(organization=org, parent=pools[parent], name=name, monthly_limit=limit)
         people = await _people(org, pools)
+        managers = [people["manager"].email]
+        if newcomer:
+            managers.append((await orgs.add_member(actor_id=people["manager"].id, email=newcomer,
+                                                   role=Role.ORG_MANAGER.value)).email)
         resources = await _resources(org, pools, people, now, rng)
         expenses = await _expenses(resources, now.date(), rng)
         environments, bookings = await _environments(org, pools, people, resources, now)
         await _policies_schedule_alerts(org, pools, people, resources, now)
-    return DemoSummary(DEMO_NAME, len(pools), len(resources), expenses, environments, bookings)
+    return DemoSummary(DEMO_NAME, len(pools), len(resources), expenses, environments, bookings, managers)
+
+
+async def _first_real_manager() -> str | None:
+    return await (Member.filter(role=Role.ORG_MANAGER, organization__is_demo=False).order_by("id").first()
+                  .values_list("email", flat=True))
 
 
 async def _people(org: Organization, pools: dict[str, Pool]) -> dict[str, Member]:
@@ -90,8 +108,8 @@ async def _resources(org, pools, people, now, rng) -> list[Resource]:
     resources = []
     for source_name, kind, pool_name, count, regions, kinds in CLOUDS:
         source = await DataSource.create(organization=org, name=source_name, kind=kind, pool=pools[pool_name],
-                                         config=demo_clouds.config(kind), last_import_at=now,
-                                         last_import_status="ok")
+                                         config=demo_clouds.config(kind), sample=True, last_import_at=now,
+                                         last_import_status="ok: sample data")
         for index in range(count):
             rtype, _ = kinds[index % len(kinds)]
             team, owner = TEAMS[pool_name][index % len(TEAMS[pool_name])]

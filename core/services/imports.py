@@ -2,9 +2,10 @@
 
 The cloud is read first (nothing is written while waiting on it); the writes then commit whole or not at
 all, so a bad file or an outage leaves the previous figures as they were. A root account's billing also
-carries its connected linked accounts: their lines go to their own data sources, other accounts' lines
-are rejected (the linked-account rule). A region that refused discovery (adapters name them in an optional
-`skipped_regions` attribute, region -> reason) is reported, and its known resources are left as they were.
+carries the accounts connected as other data sources of the same cloud: their lines go to their own data
+sources, other accounts' lines are rejected (the linked-account rule). What an adapter can do comes from its
+kind's description (core.adapters.registry); a region or account that discovery skipped is reported, and
+its known resources are left as they were.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Callable
 
-from core.adapters.base import BillingBatch, Capability, DiscoveredResource, ExpenseLine, MetricPoint, PowerTarget
+from core.adapters.base import (BillingBatch, Capability, DiscoveredResource, Discovery, ExpenseLine, MetricPoint,
+                                PowerTarget)
+from core.adapters.registry import kind_info, kinds
 from core.clock import utcnow
 from core.crypto import SecretBox
 from core.db import transaction
@@ -79,13 +82,15 @@ async def run_import(*, data_source_id: int, box: SecretBox, start: date | None 
                      now: datetime | None = None, progress: Progress | None = None) -> ImportSummary:
     """Import a data source from `start` (default: the first day of last month) through today.
 
-    Raises: NotFound (data source, bucket, report), InvalidInput (range, credentials, permission, a bad file),
-    CloudUnavailable. A failure is also written to the data source's last import status.
+    Raises: NotFound (data source, bucket, report), InvalidInput (range, a sample data source, credentials,
+    permission, a bad file), CloudUnavailable. A failure is also written to the data source's last import status.
     """
     now = now or utcnow()
     source = await DataSource.get_or_none(id=data_source_id)
     if source is None:
         raise NotFound("data_source_not_found", data_source_id=data_source_id)
+    if source.sample:
+        raise InvalidInput("import_sample_data", name=source.name)
     start = start or (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
     if start > now.date():
         raise InvalidInput("import_range_invalid", field="start", start=start, end=now.date())
@@ -99,16 +104,16 @@ async def run_import(*, data_source_id: int, box: SecretBox, start: date | None 
 
 async def _run(source: DataSource, box: SecretBox, start: date, now: datetime, progress: Progress) -> ImportSummary:
     org = await Organization.get(id=source.organization_id)
-    accounts = await _connected_accounts(source.organization_id)
+    described = kind_info(source.kind)
+    accounts = await _connected_accounts(source.organization_id, described.cloud)
     adapter = open_adapter(source, box, currency=org.currency, connected_accounts=sorted(accounts))
-    caps = adapter.capabilities
     progress(STEPS[0], 0, len(STEPS))
-    found = await adapter.discover() if Capability.DISCOVER in caps else []
-    skipped = dict(getattr(adapter, "skipped_regions", {}))
+    discovery = await adapter.discover() if described.can(Capability.DISCOVER) else Discovery([])
+    found, skipped = discovery.resources, dict(discovery.skipped)
     progress(STEPS[1], 1, len(STEPS))
-    batch = await adapter.billing(start, now.date()) if Capability.BILLING in caps else None
+    batch = await adapter.billing(start, now.date()) if described.can(Capability.BILLING) else None
     progress(STEPS[2], 2, len(STEPS))
-    points = await _metrics(adapter, found, now) if Capability.METRICS in caps else []
+    points = await _metrics(adapter, found, now) if described.can(Capability.METRICS) else []
     progress(STEPS[3], 3, len(STEPS))
     summary = ImportSummary(data_source=source.name, currency=org.currency, skipped_regions=skipped)
     async with transaction():
@@ -125,9 +130,10 @@ async def _run(source: DataSource, box: SecretBox, start: date, now: datetime, p
     return summary
 
 
-async def _connected_accounts(organization_id: int) -> dict[str, int]:
-    """Cloud account id -> data source id, for the organization's AWS data sources."""
-    sources = await DataSource.filter(organization_id=organization_id, kind__in=["aws_root", "aws_linked"])
+async def _connected_accounts(organization_id: int, cloud: str) -> dict[str, int]:
+    """Cloud account id -> data source id, for the organization's data sources of one cloud."""
+    same_cloud = [info.kind.value for info in kinds() if info.cloud == cloud]
+    sources = await DataSource.filter(organization_id=organization_id, kind__in=same_cloud)
     return {s.config[ACCOUNT_ID]: s.id for s in sources if s.config.get(ACCOUNT_ID)}
 
 

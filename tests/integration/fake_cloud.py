@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.adapters import registry
-from core.adapters.base import Capability, Credentials, PowerResult, PowerTarget
+from core.adapters.base import Capability, Credentials, KindInfo, PowerResult, PowerTarget
 from core.errors import InvalidInput
-from core.models import DataSource
+from core.models import DataSource, DataSourceKind
 
-KIND = "alibaba"  # a kind no real adapter serves yet; tests swap the registry entry for it
+KIND = "alibaba"  # a kind no real adapter serves yet; tests register it
+INFO = KindInfo(kind=DataSourceKind(KIND), cloud="Fake", label="Fake cloud (tests)", help="An in-memory cloud.",
+                capabilities=frozenset({Capability.POWER}), fields=(), factory=f"{__name__}:FakeAdapter")
 
 
 @dataclass
@@ -26,8 +28,6 @@ CLOUD = FakeCloud()
 
 
 class FakeAdapter:
-    capabilities = frozenset({Capability.POWER})
-
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
 
@@ -72,5 +72,5 @@ def open_adapter(source: DataSource):
 
 
 def install(monkeypatch) -> FakeCloud:
-    monkeypatch.setitem(registry.ADAPTERS, KIND, f"{__name__}:FakeAdapter")
+    monkeypatch.setitem(registry.KINDS, INFO.kind, INFO)
     return reset()

@@ -55,7 +55,7 @@ async def test_discovers_every_kind_of_resource_in_two_regions(aws):
                                                   CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     world.client("s3").put_bucket_tagging(Bucket="billing", Tagging={"TagSet": [{"Key": "team", "Value": "finops"}]})
 
-    found = {r.cloud_resource_id: r for r in await _root(aws, regions="us-east-1,eu-west-1").discover()}
+    found = {r.cloud_resource_id: r for r in (await _root(aws, regions="us-east-1,eu-west-1").discover()).resources}
 
     assert (found[web].resource_type, found[web].region, found[web].name) == ("instance", "us-east-1", "web")
     assert found[web].tags == {"Name": "web", "team": "web"} and found[web].active

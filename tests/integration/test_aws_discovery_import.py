@@ -111,9 +111,10 @@ async def test_the_adapter_skips_a_refusing_region_and_names_it(aws, monkeypatch
     _deny_instances_in(monkeypatch, "eu-west-1")
     adapter = adapter_for("aws_linked", Credentials(config={"access_key_id": "AKIAIOSFODNN7EXAMPLE", "regions": REGIONS,
                                                             "endpoint_url": aws}, secrets={"secret_access_key": "x"}))
-    found = {r.cloud_resource_id: r for r in await adapter.discover()}
+    discovery = await adapter.discover()
+    found = {r.cloud_resource_id: r for r in discovery.resources}
     assert east in found and west not in found
-    assert adapter.skipped_regions == {"eu-west-1": DENIED}
+    assert discovery.skipped == {"eu-west-1": DENIED}
 
 
 async def test_a_refusing_region_is_reported_and_its_resources_stay_as_they_were(db, aws, monkeypatch):

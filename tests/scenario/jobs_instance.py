@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from bot.notify.deliverer import slack_sender
 from core import db
 from core.adapters import registry
-from core.adapters.base import Capability, Credentials, PowerResult, PowerTarget
+from core.adapters.base import Capability, Credentials, KindInfo, PowerResult, PowerTarget
 from core.crypto import SecretBox
 from jobs.runner import Deps, run_job
+from core.models import DataSourceKind
 from jobs.scheduler import JOBS
 
 KIND = "alibaba"
@@ -30,8 +31,6 @@ ORDER = ["constraint_check", "ttl_warnings", "pool_alerts", "booking_events", "p
 
 class LoggingAdapter:
     """A cloud that accepts every action except on ids listed as failing, and logs each one."""
-
-    capabilities = frozenset({Capability.POWER})
 
     def __init__(self, credentials: Credentials) -> None:
         self.log = credentials.config["log"]
@@ -55,7 +54,9 @@ class LoggingAdapter:
 
 
 async def main(url: str, api_url: str, start: datetime, ticks: int, go_file: str) -> None:
-    registry.register(KIND, f"{__name__}:LoggingAdapter")
+    registry.register(KindInfo(kind=DataSourceKind(KIND), cloud="Logging", label="Logging cloud (tests)", help="",
+                               capabilities=frozenset({Capability.POWER}), fields=(),
+                               factory=f"{__name__}:LoggingAdapter"))
     box = SecretBox("k" * 40)
     send = slack_sender(box=box, public_url="https://ct.example.test", bot_token="xoxb-test", api_url=api_url)
     deps = Deps(worker=f"instance-{os.getpid()}", box=box, senders=dict.fromkeys(send.kinds, send),

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, ReadTimeoutError
 
-from core.adapters.aws import exports, form
+from core.adapters.aws import exports, form, kinds
 from core.adapters.aws.errors import translate
 from core.adapters.base import CloudUnavailable, Credentials
 from core.errors import InvalidInput, NotFound
@@ -52,8 +52,8 @@ def test_bad_fields_are_named_by_key_and_read_by_label(changes, code, field, lab
 
 
 def test_form_marks_only_the_secret_key_secret():
-    assert [f.name for f in form.FORMS["aws_root"] if f.secret] == ["secret_access_key"]
-    assert [f.name for f in form.FORMS["aws_linked"]] == ["access_key_id", "secret_access_key", "regions",
+    assert [f.name for f in kinds.ROOT.fields if f.secret] == ["secret_access_key"]
+    assert [f.name for f in kinds.LINKED.fields] == ["access_key_id", "secret_access_key", "regions",
                                                           "endpoint_url"]
 
 

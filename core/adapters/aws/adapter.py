@@ -6,22 +6,16 @@ from datetime import date, datetime
 
 from core.adapters.aws import billing, discovery, form, metrics, power
 from core.adapters.aws.session import AwsSession, off_loop, request
-from core.adapters.base import (AccountInfo, BillingBatch, Capability, Credentials, DiscoveredResource, MetricPoint,
-                                PowerResult, PowerTarget)
+from core.adapters.base import AccountInfo, BillingBatch, Credentials, Discovery, MetricPoint, PowerResult, PowerTarget
 from core.errors import InvalidInput
-
-FORMS = form.FORMS
-_ALL = frozenset(Capability)
 
 
 class AwsAdapter:
     """One AWS account; every SDK call runs in a worker thread and fails with a core error."""
 
     def __init__(self, settings: form.AwsConfig) -> None:
-        self.capabilities = _ALL if settings.root else _ALL - {Capability.BILLING}
         self.session = AwsSession(settings)
         self._account: str | None = None
-        self.skipped_regions: dict[str, str] = {}  # region -> why the last discover() could not read it
 
     async def validate(self) -> AccountInfo:
         """Keys via STS, EC2 read access, and for a root account read access to the export bucket."""
@@ -38,10 +32,10 @@ class AwsAdapter:
         self._account = identity["Account"]
         return identity
 
-    async def discover(self) -> list[DiscoveredResource]:
-        """Resources of every region that answered; the others are left in skipped_regions with the reason."""
-        found, self.skipped_regions = await discovery.discover(self.session)
-        return found
+    async def discover(self) -> Discovery:
+        """Resources of every region that answered; the others are skipped with the reason."""
+        found, skipped = await discovery.discover(self.session)
+        return Discovery(found, skipped)
 
     async def billing(self, start: date, end: date) -> BillingBatch:
         """Raises: InvalidInput (billing_not_available) for a linked account: its billing comes via the root."""

@@ -13,7 +13,8 @@ import posixpath
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.adapters.aws.form import CUR2, AwsConfig
+from core.adapters.aws.form import AwsConfig
+from core.adapters.aws.kinds import CUR2
 from core.adapters.aws.session import AwsSession, pages, request
 from core.errors import InvalidInput, NotFound
 

@@ -1,28 +1,13 @@
-"""The AWS connection form and the typed config an adapter works from (no SDK import here)."""
+"""The typed config an AWS adapter works from, parsed from its connection form (no SDK import here)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from core.adapters.base import ConfigField, Credentials
+from core.adapters.aws.kinds import CUR2, LEGACY, LINKED, ROOT
+from core.adapters.base import Credentials
 from core.errors import InvalidInput
-
-CUR2, LEGACY = "cur2", "legacy"
-
-_KEYS = (ConfigField("access_key_id", "AWS access key ID"),
-         ConfigField("secret_access_key", "AWS secret access key", secret=True))
-_ADVANCED = (ConfigField("regions", "Regions (comma-separated; empty = all enabled)", required=False),
-             ConfigField("endpoint_url", "Endpoint URL (AWS-compatible API)", required=False))
-FORMS: dict[str, tuple[ConfigField, ...]] = {
-    "aws_root": _KEYS + (
-        ConfigField("export_type", "Export type", choices=(CUR2, LEGACY), default=CUR2),
-        ConfigField("bucket", "Export S3 bucket name"),
-        ConfigField("prefix", "Export path prefix", required=False),
-        ConfigField("export_name", "Export name"),
-    ) + _ADVANCED,
-    "aws_linked": _KEYS + _ADVANCED,
-}
 
 _ACCESS_KEY = re.compile(r"^[A-Z0-9]{16,128}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -51,7 +36,7 @@ class AwsConfig:
 def parse(credentials: Credentials, *, root: bool) -> AwsConfig:
     """Typed config from stored values. Raises: InvalidInput (datasource_field_missing/_invalid)."""
     values = {**credentials.config, **credentials.secrets}
-    form = {f.name: f for f in FORMS["aws_root" if root else "aws_linked"]}
+    form = {f.name: f for f in (ROOT if root else LINKED).fields}
 
     def get(name: str, pattern: re.Pattern | None = None) -> str:
         value = str(values.get(name) or form[name].default).strip()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from core.adapters import context
 from core.adapters.azure import costs, discovery, form, metrics, power
 from core.adapters.azure.session import AzureSession
-from core.adapters.base import (AccountInfo, BillingBatch, Capability, Credentials, DiscoveredResource, MetricPoint,
+from core.adapters.base import (AccountInfo, BillingBatch, Credentials, Discovery, MetricPoint,
                                 PowerResult, PowerTarget)
 from core.errors import InvalidInput
 
@@ -21,12 +21,10 @@ _READABLE = {"Enabled", "Warned", "PastDue"}  # subscription states whose resour
 class AzureAdapter:
     """Every call opens the async clients, makes its requests and closes them again."""
 
-    capabilities = frozenset(Capability)
 
     def __init__(self, config: form.AzureConfig, where: context.AdapterContext) -> None:
         self.config = config
         self.context = where
-        self.skipped_regions: dict[str, str] = {}  # subscription -> why the last discover() could not read it
 
     def _session(self) -> AzureSession:
         return AzureSession(self.config, self.context)
@@ -43,14 +41,13 @@ class AzureAdapter:
             await session.call(_first(session.client("compute", sub).virtual_machines.list_all()), sub)
             return AccountInfo(account_id=sub, display=answer.display_name or sub)
 
-    async def discover(self) -> list[DiscoveredResource]:
-        """A tenant's subscriptions that refused are left in skipped_regions with the reason."""
+    async def discover(self) -> Discovery:
+        """A tenant's subscriptions that refused are skipped with the reason."""
         async with self._session() as session:
             if self.config.subscription_id:
-                self.skipped_regions = {}
-                return await discovery.subscription(session, self.config.subscription_id)
-            found, self.skipped_regions = await discovery.many(session, await self._subscriptions(session))
-            return found
+                return Discovery(await discovery.subscription(session, self.config.subscription_id))
+            found, skipped = await discovery.many(session, await self._subscriptions(session))
+            return Discovery(found, skipped)
 
     async def billing(self, start: date, end: date) -> BillingBatch:
         """Every subscription's daily costs, month by month; any refusal fails the whole import (a covered range

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.adapters.base import ConfigField, Credentials
+from core.adapters.base import Capability, ConfigField, Credentials, KindInfo
+from core.models.enums import DataSourceKind
 from core.errors import InvalidInput
 
 SUBSCRIPTION, TENANT = "azure_subscription", "azure_tenant"
@@ -59,3 +60,14 @@ def parse(credentials: Credentials, *, tenant: bool) -> AzureConfig:
     return AzureConfig(tenant_id=get(_TENANT_ID, _GUID), client_id=get(_CLIENT_ID, _GUID),
                        client_secret=get(_SECRET), subscription_id="" if tenant else get(_SUBSCRIPTION_ID, _GUID),
                        currency=str(values.get("currency") or "USD"))
+
+
+KINDS = (
+    KindInfo(kind=DataSourceKind.AZURE_SUBSCRIPTION, cloud="Azure", label="Azure subscription",
+             help="One subscription, read by an app registration with the Reader role on it.",
+             capabilities=frozenset(Capability), fields=FORMS[SUBSCRIPTION],
+             factory="core.adapters.azure.adapter:build_subscription"),
+    KindInfo(kind=DataSourceKind.AZURE_TENANT, cloud="Azure", label="Azure tenant",
+             help="Every subscription the app registration can see, each imported as its own account.",
+             capabilities=frozenset(Capability), fields=FORMS[TENANT], factory="core.adapters.azure.adapter:build_tenant"),
+)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from core.adapters import context
-from core.adapters.base import (AccountInfo, BillingBatch, Capability, Credentials, DiscoveredResource, MetricPoint,
+from core.adapters.base import (AccountInfo, BillingBatch, Credentials, Discovery, MetricPoint,
                                 PowerResult, PowerTarget)
 from core.adapters.gcp import billing, compute, form, monitoring
 from core.adapters.gcp.session import GcpSession
@@ -21,12 +21,10 @@ METRIC_BATCH = 100  # instance ids per Monitoring filter
 
 
 class GcpAdapter:
-    capabilities = frozenset(Capability)
 
     def __init__(self, config: form.GcpConfig, where: context.AdapterContext) -> None:
         self.session = GcpSession(config, where)
         self.config = config
-        self.skipped_regions: dict[str, str] = {}  # project -> why the last discover() could not read it
         self._gate = asyncio.Semaphore(PARALLEL)
 
     async def validate(self) -> AccountInfo:
@@ -42,22 +40,22 @@ class GcpAdapter:
         query = billing.sql(self.config, billing.columns(client, self.config))
         client.query(query, job_config=billing.job_config(today - timedelta(days=1), today, dry_run=True))
 
-    async def discover(self) -> list[DiscoveredResource]:
-        """Instances of every project that answered; the others are left in skipped_regions with the reason."""
+    async def discover(self) -> Discovery:
+        """Instances of every project that answered; the others are skipped with the reason."""
         projects = await self.session.run(compute.projects, self.session)
         answers = await asyncio.gather(*(self._off(compute.instances, self.session, p) for p in projects),
                                        return_exceptions=True)
-        found, self.skipped_regions = [], {}
+        found, skipped = [], {}
         for project, answer in zip(projects, answers):
             if isinstance(answer, CoreError):
-                self.skipped_regions[project] = str(answer)
+                skipped[project] = str(answer)
             elif isinstance(answer, BaseException):
                 raise answer
             else:
                 found += answer
-        if projects and len(self.skipped_regions) == len(projects):
+        if projects and len(skipped) == len(projects):
             raise next(a for a in answers if isinstance(a, CoreError))
-        return found
+        return Discovery(found, skipped)
 
     async def billing(self, start: date, end: date) -> BillingBatch:
         return await self.session.run(billing.read, self.session.bigquery(), self.config, start, end)

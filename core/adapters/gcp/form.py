@@ -9,7 +9,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from core.adapters.base import ConfigField, Credentials
+from core.adapters.base import Capability, ConfigField, Credentials, KindInfo
+from core.models.enums import DataSourceKind
 from core.errors import InvalidInput
 
 KIND = "gcp"
@@ -83,3 +84,8 @@ def _name(values: dict, name: str) -> str:
     if not _NAME.match(value):
         raise InvalidInput("datasource_field_invalid", field=name, label=_LABELS[name], value=value)
     return value
+
+
+KINDS = (KindInfo(kind=DataSourceKind.GCP, cloud="Google Cloud", label="Google Cloud",
+                  help="A service account key and the BigQuery billing export of the billing account.",
+                  capabilities=frozenset(Capability), fields=FIELDS, factory="core.adapters.gcp.adapter:build"),)
