@@ -53,7 +53,7 @@ async def test_each_proactive_message_reaches_slack_once(fake, cloud):
                           '"stage" is free again: the booking of owner ended at 2026-03-02 18:29 UTC.']
     assert sent[WAITER] == ['"stage" is free now. Book it before someone else does.']
     assert sent[BOSS] == ['The import of data source "k8s billing" failed: No cloud adapter for "kubernetes". Valid '
-                          "kinds: alibaba, aws_linked, aws_root, azure_subscription, azure_tenant, gcp. Check its "
+                          "kinds: aws_root, aws_linked, azure_subscription, azure_tenant, gcp, alibaba. Check its "
                           "credentials in the web console."]
     assert await OutboxMessage.exclude(state="delivered").count() == 0
     assert await outbox_sent(event_type="power_warning") == [("power_warning", world.owner.id)]
