@@ -31,8 +31,6 @@ class Counting:
         counting = self
 
         class Wrapped:
-            capabilities = adapter.capabilities
-
             async def start(self, targets):
                 counting.calls += [("start", t.cloud_resource_id) for t in targets]
                 return await adapter.start(targets)
