@@ -16,7 +16,7 @@ MARCH = date(2025, 3, 1)
 
 async def test_discovers_vms_disks_snapshots_and_ips_with_their_details(azure):
     web_vm, _ = world.two_subscriptions(azure)
-    found = {r.cloud_resource_id: r for r in await world.adapter().discover()}
+    found = {r.cloud_resource_id: r for r in (await world.adapter().discover()).resources}
     vm = found[web_vm.id.lower()]
     assert (vm.name, vm.resource_type, vm.region, vm.tags, vm.active) == ("web-1", "instance", "westeurope",
                                                                          {"team": "web"}, True)
@@ -38,12 +38,13 @@ async def test_a_tenant_discovers_every_subscription_and_skips_one_that_refuses(
     azure.add_subscription(locked, "Locked", readers=[world.CLIENT]).denied = {"microsoft.compute/virtualmachines"}
     azure.add_subscription("dddddddd-0000-4000-8000-00000000000d", "Gone", readers=[world.CLIENT]).state = "Disabled"
     adapter = world.adapter("azure_tenant")
-    found = {r.cloud_resource_id: r for r in await adapter.discover()}
+    discovery = await adapter.discover()
+    found = {r.cloud_resource_id: r for r in discovery.resources}
     assert found[batch.id.lower()].details["state"] == "deallocated" and not found[batch.id.lower()].active
     assert found[batch.id.lower()].details["subscription_id"] == world.SUB_B
     assert {r.details["subscription_id"] for r in found.values()} == {world.SUB_A, world.SUB_B}
-    assert list(adapter.skipped_regions) == [locked]
-    assert "Microsoft.Compute/virtualMachines/read" in adapter.skipped_regions[locked]
+    assert list(discovery.skipped) == [locked]
+    assert "Microsoft.Compute/virtualMachines/read" in discovery.skipped[locked]
     assert not any("dddddddd" in path for _, path in azure.requests)  # a disabled subscription is not read
 
 

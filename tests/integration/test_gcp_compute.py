@@ -25,8 +25,9 @@ def _id(instance) -> str:
 async def test_discovers_instances_in_every_project_the_key_can_see(gcp):
     world.instances(gcp)
     adapter = world.adapter(world.key(gcp))
-    found = {r.name: r for r in await adapter.discover()}
-    assert set(found) == {"web-1", "db-1", "cache-1", "batch-1"} and adapter.skipped_regions == {}
+    discovery = await adapter.discover()
+    found = {r.name: r for r in discovery.resources}
+    assert set(found) == {"web-1", "db-1", "cache-1", "batch-1"} and discovery.skipped == {}
     web = found["web-1"]
     assert web.cloud_resource_id == "//compute.googleapis.com/projects/acme-prod/zones/europe-west1-b/instances/1001"
     assert (web.region, web.tags, web.active) == ("europe-west1", {"team": "web"}, True)
@@ -42,11 +43,12 @@ async def test_a_project_that_refuses_is_skipped_and_without_project_listing_the
     service_key = world.key(gcp)
     gcp.grants[(world.EMAIL, world.OTHER)].discard("compute.instances.list")
     adapter = world.adapter(service_key)
-    assert {r.name for r in await adapter.discover()} == {"web-1", "db-1", "cache-1"}
-    assert "compute.instances.list" in adapter.skipped_regions[world.OTHER]
+    discovery = await adapter.discover()
+    assert {r.name for r in discovery.resources} == {"web-1", "db-1", "cache-1"}
+    assert "compute.instances.list" in discovery.skipped[world.OTHER]
     for project in (world.PROJECT, world.OTHER):
         gcp.grants[(world.EMAIL, project)].discard("resourcemanager.projects.get")
-    assert {r.details["project"] for r in await adapter.discover()} == {world.PROJECT}
+    assert {r.details["project"] for r in (await adapter.discover()).resources} == {world.PROJECT}
 
 
 async def test_stop_and_start_wait_for_their_operations(gcp):

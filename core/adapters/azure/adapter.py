@@ -13,7 +13,6 @@ from core.adapters.base import (AccountInfo, BillingBatch, Credentials, Discover
                                 PowerResult, PowerTarget)
 from core.errors import InvalidInput
 
-FORMS = form.FORMS
 PARALLEL_SUBSCRIPTIONS = 4
 _READABLE = {"Enabled", "Warned", "PastDue"}  # subscription states whose resources and costs can be read
 

@@ -15,7 +15,6 @@ from core.adapters.gcp.session import GcpSession
 from core.clock import utcnow
 from core.errors import CoreError
 
-FORMS = form.FORMS
 PARALLEL = 8
 METRIC_BATCH = 100  # instance ids per Monitoring filter
 

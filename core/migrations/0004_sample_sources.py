@@ -9,7 +9,7 @@ MARK = ("UPDATE data_source SET sample = TRUE WHERE organization_id IN "
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0002_database_rules")]
+    dependencies = [("models", "0003_event_outbox")]
 
     operations = [
         ops.AddField(model_name="DataSource", name="sample", field=fields.BooleanField(default=False)),
