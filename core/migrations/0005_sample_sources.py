@@ -9,7 +9,7 @@ MARK = ("UPDATE data_source SET sample = TRUE WHERE organization_id IN "
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0003_event_outbox")]
+    dependencies = [("models", "0004_link_code_hmac")]
 
     operations = [
         ops.AddField(model_name="DataSource", name="sample", field=fields.BooleanField(default=False)),
