@@ -14,19 +14,21 @@ from core.errors import InvalidInput
 
 SUBSCRIPTION, TENANT = "azure_subscription", "azure_tenant"
 
-HELP = {
-    "subscription_id": "Azure Portal → search for Subscriptions: the list shows the subscription ID of each one.",
-    "client_id": "Microsoft Entra ID → App registrations → + New registration (e.g. Cloudtuner) → Register: the new "
-         "application's ID. Then give it the Reader role on each subscription: Subscriptions → the subscription → "
-         "Access control (IAM) → Role assignments → + Add role assignment → Reader → the application.",
-    "tenant_id": "Home → App registrations → the application → Overview → Directory (tenant) ID.",
-    "client_secret": "App registrations → the application → Certificates & secrets → + New client secret. Its value is "
-         "hidden shortly after creation: copy it then. Stored sealed and never shown again.",
-}
-_SUBSCRIPTION_ID = ConfigField("subscription_id", "Subscription ID")
-_CLIENT_ID = ConfigField("client_id", "Application (client) ID")
-_TENANT_ID = ConfigField("tenant_id", "Directory (tenant) ID")
-_SECRET = ConfigField("client_secret", "Secret", secret=True)
+_SUBSCRIPTION_ID = ConfigField(
+    "subscription_id", "Subscription ID",
+    "Azure Portal → search for Subscriptions: the list shows the subscription ID of each one.")
+_CLIENT_ID = ConfigField(
+    "client_id", "Application (client) ID",
+    "Microsoft Entra ID → App registrations → + New registration (e.g. Cloudtuner) → Register: the new "
+    "application's ID. Then give it the Reader role on each subscription: Subscriptions → the subscription → "
+    "Access control (IAM) → Role assignments → + Add role assignment → Reader → the application.")
+_TENANT_ID = ConfigField(
+    "tenant_id", "Directory (tenant) ID",
+    "Home → App registrations → the application → Overview → Directory (tenant) ID.")
+_SECRET = ConfigField(
+    "client_secret", "Secret",
+    "App registrations → the application → Certificates & secrets → + New client secret. Its value is hidden "
+    "shortly after creation: copy it then. Stored sealed and never shown again.", secret=True)
 FORMS: dict[str, tuple[ConfigField, ...]] = {
     SUBSCRIPTION: (_SUBSCRIPTION_ID, _CLIENT_ID, _TENANT_ID, _SECRET),
     TENANT: (_CLIENT_ID, _TENANT_ID, _SECRET),

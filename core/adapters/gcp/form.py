@@ -14,21 +14,21 @@ from core.models.enums import DataSourceKind
 from core.errors import InvalidInput
 
 KIND = "gcp"
-HELP = {
-    "service_account_key": (
-        "IAM & Admin → Service accounts → the account (with a role granting bigquery.jobs.create, "
-        "bigquery.tables.getData, compute.instances.list, monitoring.timeSeries.list, ...) → Keys → Add key → "
-        "Create new key → JSON: paste the downloaded file's content. Stored sealed and never shown again."),
-    "billing_dataset": "BigQuery → the project with the billing export → the dataset named when the Cloud Billing "
-                       "export to BigQuery was set up.",
-    "billing_table": "The export's table in that dataset: gcp_billing_export_v1_… (Standard usage cost) or "
-                     "gcp_billing_export_resource_v1_… (Detailed usage cost, with a cost per resource).",
-    "billing_project": "The project holding the billing dataset; empty: the service account's own project.",
-}
-FIELDS = (ConfigField("service_account_key", "Service account key (JSON)", secret=True),
-          ConfigField("billing_dataset", "Billing data dataset name"),
-          ConfigField("billing_table", "Billing data table name"),
-          ConfigField("billing_project", "Billing data project ID", required=False))
+FIELDS = (
+    ConfigField("service_account_key", "Service account key (JSON)",
+                "IAM & Admin → Service accounts → the account (its role granting bigquery.jobs.create, "
+                "bigquery.tables.getData, compute.instances.list, monitoring.timeSeries.list, ...) → Keys → Add key → "
+                "Create new key → JSON: paste the downloaded file's content. Stored sealed and never shown again.",
+                secret=True),
+    ConfigField("billing_dataset", "Billing data dataset name",
+                "BigQuery → the project with the billing export → the dataset named when the Cloud Billing export to "
+                "BigQuery was set up."),
+    ConfigField("billing_table", "Billing data table name",
+                "The export's table in that dataset: gcp_billing_export_v1_… (Standard usage cost) or "
+                "gcp_billing_export_resource_v1_… (Detailed usage cost, with a cost per resource)."),
+    ConfigField("billing_project", "Billing data project ID",
+                "The project holding the billing dataset; empty: the service account's own project.", required=False),
+)
 FORMS: dict[str, tuple[ConfigField, ...]] = {KIND: FIELDS}
 _LABELS = {f.name: f.label for f in FIELDS}
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,1024}$")
