@@ -11,12 +11,12 @@ from bot.screens.envs import envs_page
 from bot.screens.lists import alerts_page, org_page, schedules_page
 from bot.screens.resources import resources_page
 from bot.views.common import Message, escape
-from bot.views.help import help_message, link_code_message
-from core.services import slack_links
+from bot.views.help import help_message, link_code_message, sign_in_link_message
+from core.services import auth, slack_links
 
 ALIASES = {"resource": "resources", "res": "resources", "env": "envs", "environments": "envs", "orgs": "org",
            "organization": "org", "organizations": "org", "alert": "alerts", "schedule": "schedules"}
-KNOWN = ("resources", "envs", "org", "alerts", "schedules", "help", "link", "code")
+KNOWN = ("resources", "envs", "org", "alerts", "schedules", "help", "link", "code", "console")
 
 
 def parse(text: str | None) -> tuple[str, str]:
@@ -43,6 +43,9 @@ async def run(text: str | None, context: AsyncBoltContext, client: AsyncWebClien
     if name == "code":
         code = await slack_links.issue_link_code(actor_id=member.id, email=arg, box=context["box"])
         return link_code_message(code, arg)
+    if name == "console":
+        token = await auth.issue_sign_in_link(member_id=member.id)
+        return sign_in_link_message(console.sign_in(token), int(auth.SIGN_IN_LINK_LIFETIME.total_seconds() // 60))
     if name == "resources":
         return await resources_page(member, console=console, pool=arg)
     if name == "envs":

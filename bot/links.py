@@ -39,5 +39,8 @@ class Console:
     def members(self) -> str:
         return f"{self.base}/members"
 
+    def sign_in(self, token: str) -> str:
+        return f"{self.base}/signin/link/{token}"
+
     def slack_install(self) -> str:
         return f"{self.base}/slack/install"

@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--manager-name", default="", help="display name of that manager")
     init.add_argument("--currency", default="USD", help="ISO currency code (default USD)")
     init.add_argument("--slack-team-id", default="", help="Slack workspace (T...) that works for it (token mode)")
+    password = init.add_mutually_exclusive_group()
+    password.add_argument("--password-file", help="file whose first line is the manager's console password")
+    password.add_argument("--ask-password", action="store_true", help="prompt for the manager's console password")
     demo = sub.add_parser("demo", help="load a clearly labelled sample organization")
     demo.add_argument("--manager-email", help="your email: you become an organization manager of the sample "
                                               "(default: init's manager, when there is one)")
@@ -52,20 +55,51 @@ async def _with_database(settings, work) -> object:
 
 async def _init(settings, args) -> str:
     from core.services.orgs import create_organization
+    from core.services.passwords import set_password
     from core.services.slack_links import bind_workspace, team_id_of
 
     team_id = team_id_of(args.slack_team_id) if args.slack_team_id else ""
+    password = _password(args)
 
     async def work():
         org, manager = await create_organization(
             name=args.org, manager_email=args.manager_email, manager_name=args.manager_name, currency=args.currency)
         if team_id:
             await bind_workspace(team_id=team_id, organization_id=org.id)
+        if password is not None:
+            await set_password(member_id=manager.id, password=password)
         return org, manager
 
     org, manager = await _with_database(settings, work)
     bound = f" Slack workspace {team_id} works for it." if team_id else ""
-    return f"Created organization \"{org.name}\" (id {org.id}) with organization manager {manager.email}.{bound}"
+    sign_in = (f" They sign in at {settings.public_url}/signin." if password is not None else
+               " Without a password they sign in with the link the Slack bot sends on `console`.")
+    return (f"Created organization \"{org.name}\" (id {org.id}) with organization manager {manager.email}."
+            f"{bound}{sign_in}")
+
+
+def _password(args) -> str | None:
+    """The manager's password from --password-file or a prompt (checked before anything is created).
+
+    Raises: InvalidInput (unreadable file, too short, prompts differ).
+    """
+    import getpass
+
+    from core.errors import InvalidInput
+    from core.services.passwords import checked
+
+    if args.password_file:
+        try:
+            with open(args.password_file, encoding="utf-8") as file:
+                return checked(file.readline().rstrip("\r\n"))
+        except OSError as exc:
+            raise InvalidInput("password_file_unreadable", path=args.password_file, error=exc.strerror) from None
+    if args.ask_password:
+        first = checked(getpass.getpass("Password for the manager: "))
+        if getpass.getpass("Again: ") != first:
+            raise InvalidInput("passwords_differ")
+        return first
+    return None
 
 
 async def _slack_bind(settings, args) -> str:

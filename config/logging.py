@@ -11,6 +11,8 @@ from core.log_context import current
 
 TEXT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+DATABASE_LOGGERS = ("aiosqlite", "asyncpg")
+
 
 class JsonFormatter(logging.Formatter):
     """{"time", "level", "logger", "message", the context's fields (request, job...), "exception"}."""
@@ -27,7 +29,8 @@ def configure(level: str, log_format: str = "text") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT))
     logging.basicConfig(level=level, handlers=[handler])
-    # libraries that log every request (azure-core its URLs and headers) speak only when something is wrong
-    for name in ("tortoise", "apscheduler", "azure", "googleapiclient"):
+    # Libraries that log every request (azure-core its URLs and headers) and database drivers (statements with
+    # their parameters: sealed secrets, password hashes) speak only when something is wrong.
+    for name in ("tortoise", "apscheduler", "azure", "googleapiclient", *DATABASE_LOGGERS):
         logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.WARNING))
     logging.getLogger("azure.identity").setLevel(logging.ERROR)  # its sign-in failures reach the user translated

@@ -13,6 +13,7 @@ COMMANDS = (
     ("schedules", "power schedules that start and stop resources"),
     ("link CODE", "link your Slack account with a code from an organization manager"),
     ("code EMAIL", "organization managers: a one-time link code for the member with that email"),
+    ("console", "a one-time link that signs you in to the web console, no password needed"),
     ("help", "this list"),
 )
 
@@ -32,3 +33,8 @@ def link_code_message(code: str, email: str) -> Message:
     text = (f"Link code for {escape(email)}: *{code}* (valid 24 hours, once). They send me `link {code}` "
             "from the Slack account to link.")
     return Message(f"Link code for {email}: {code}", [section(text)])
+
+
+def sign_in_link_message(url: str, minutes: int) -> Message:
+    text = f"<{url}|Open the Cloudtuner console>: this link signs you in once, within {minutes} minutes. Keep it to yourself."
+    return Message(f"Your one-time console sign-in link (valid {minutes} minutes): {url}", [section(text)])

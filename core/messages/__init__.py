@@ -5,12 +5,12 @@ Each feature keeps its texts in its own module; CATALOG merges them and refuses 
 
 from __future__ import annotations
 
-from core.messages import (alerts, azure, cloud, common, constraints, datasources, demo, envs, gcp, jobs, operations,
-                           orgs, pools, resources, schedules, slack)
+from core.messages import (alerts, auth, azure, cloud, common, constraints, datasources, demo, envs, gcp, jobs,
+                           operations, orgs, pools, resources, schedules, slack)
 from core.messages.fields import label
 
 _PARTS = (common, orgs, pools, resources, constraints, envs, schedules, alerts, demo, cloud, slack, jobs, datasources, azure, gcp,
-          operations)
+          operations, auth)
 
 
 def _merge() -> dict[str, str]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 LABELS: dict[str, str] = {
     # people and organizations
     "name": "Name", "email": "Email", "manager_email": "Manager email", "currency": "Currency", "role": "Role",
-    "team_id": "Slack team id",
+    "team_id": "Slack team id", "team_name": "Slack workspace name", "manager_name": "Manager name",
+    "password": "Password",
     # pools, policies and resources
     "monthly_limit": "Monthly limit", "kind": "Type", "value": "Policy value", "amount": "Limit",
     "until": "Until", "resource_type": "Resource type", "resource_ids": "Resource id", "resource_id": "Resource",

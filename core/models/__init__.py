@@ -1,6 +1,7 @@
 """Tortoise models of the domain; the ORM app label is "models"."""
 
 from core.models.alert import Alert
+from core.models.auth import Credential, OneTimeToken, SignInThrottle
 from core.models.constraint import PoolPolicy, ResourceConstraint
 from core.models.enums import (
     AlertBasis,
@@ -29,6 +30,7 @@ __models__ = [
     OutboxMessage, EventSubscription, JobRun, Notice, ResourceEvent,
     SlackInstallation, SlackOAuthState, SlackWorkspace, SlackUser, SlackUserLink, SlackLinkCode, SlackLinkAttempt,
     SlackDelivery,
+    Credential, OneTimeToken, SignInThrottle,
 ]
 
 __all__ = [m.__name__ for m in __models__] + [

@@ -10,6 +10,7 @@ class Organization(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=255, unique=True)
     currency = fields.CharField(max_length=3, default="USD")
+    timezone = fields.CharField(max_length=64, default="UTC")
     is_demo = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -22,6 +22,13 @@ def _email(field: str, value: str) -> str:
     return email
 
 
+def currency_code(value: str, field: str = "currency") -> str:
+    currency = (value or "").strip().upper()
+    if not _CURRENCY.match(currency):
+        raise InvalidInput("invalid_currency", field=field, value=currency)
+    return currency
+
+
 async def create_organization(*, name: str, manager_email: str, manager_name: str = "",
                               currency: str = "USD", is_demo: bool = False) -> tuple[Organization, Member]:
     """Create an organization with its root pool and its first org manager.
@@ -30,9 +37,7 @@ async def create_organization(*, name: str, manager_email: str, manager_name: st
     """
     name = validate.text("name", name)
     email = _email("manager_email", manager_email)
-    currency = (currency or "").strip().upper()
-    if not _CURRENCY.match(currency):
-        raise InvalidInput("invalid_currency", field="currency", value=currency)
+    currency = currency_code(currency)
     async with transaction():
         if await Organization.exists(name=name):
             raise Conflict("organization_exists", field="name", name=name)

@@ -232,3 +232,13 @@ def _zone(value: str | None) -> str:
 
 def _digest(box: SecretBox, code: str) -> str:
     return box.digest("slack-link-code:" + re.sub(r"[^A-Z0-9]", "", (code or "").upper()))
+
+
+async def bind_workspace_for(*, actor_id: int, team_id: str, team_name: str = "") -> SlackWorkspace:
+    """bind_workspace for the actor's own organization, from the console's Slack page (org managers).
+
+    Raises: PermissionDenied, InvalidInput (team id).
+    """
+    actor = await load_actor(actor_id)
+    require_org_manager(actor)
+    return await bind_workspace(team_id=team_id, organization_id=actor.organization_id, team_name=team_name)
