@@ -28,12 +28,13 @@ class Form:
 
 
 async def read(request: web.Request, names: Iterable[str]) -> dict[str, str]:
-    """The named fields of a posted form as (bounded) strings; missing ones are empty."""
+    """The named fields of a posted form as (bounded) strings without NUL; missing ones are empty."""
     data = await request.post()
     values = {}
     for name in names:
         value = data.get(name, "")
-        values[name] = value[:MAX_VALUE] if isinstance(value, str) else ""
+        # NUL is never typed into a form, and PostgreSQL refuses it in text.
+        values[name] = value[:MAX_VALUE].replace("\x00", "") if isinstance(value, str) else ""
     return values
 
 

@@ -19,6 +19,10 @@ MESSAGES: dict[str, str] = {
     ),
     "slack_sign_in_failed": "Slack did not complete the sign-in ({error}). Try again.",
     "cannot_remove_self": "You cannot remove yourself. Ask another organization manager.",
+    "member_invited": (
+        "You are now a member of {organization} in Cloudtuner, as {role}. Send me `org` to switch to it, "
+        "and `console` for a link that signs you in to the web console."
+    ),
     "booking_cancelled_member_removed": (
         "{member} left {organization}, so their upcoming booking of {environment} is cancelled."
     ),

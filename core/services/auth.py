@@ -11,6 +11,7 @@ from core.models import Credential, Member
 from core.services import passwords, slack_links, throttle, tokens
 
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=5)
+MAX_EMAIL = 255  # no member has a longer one (and the database would refuse to compare it)
 
 
 async def sign_in(*, email: str, password: str, address: str, now: datetime | None = None) -> Member:
@@ -22,9 +23,10 @@ async def sign_in(*, email: str, password: str, address: str, now: datetime | No
     account = throttle.account_key(email)
     keys = {account: throttle.ACCOUNT_LIMIT, throttle.address_key(address): throttle.ADDRESS_LIMIT}
     await throttle.refuse_locked(list(keys), now)
-    found = await (Credential.filter(member__email=(email or "").strip().lower(),
-                                     member__organization__is_demo=False)
-                   .order_by("member_id").values_list("member_id", "password_hash"))
+    email = (email or "").strip().lower()
+    found = [] if len(email) > MAX_EMAIL else await (
+        Credential.filter(member__email=email, member__organization__is_demo=False)
+        .order_by("member_id").values_list("member_id", "password_hash"))
     for member_id, password_hash in found or [(None, None)]:
         if await passwords.matches(password_hash, password):
             await throttle.clear(account)
@@ -61,7 +63,7 @@ async def sign_in_with_slack(*, email: str | None, email_verified: bool, team_id
     Raises: InvalidInput (slack_sign_in_unverified), NotFound (slack_sign_in_no_member).
     """
     email = (email or "").strip().lower()
-    if not email or not email_verified:
+    if not email or not email_verified or len(email) > MAX_EMAIL:
         raise InvalidInput("slack_sign_in_unverified")
     members = Member.filter(email=email, organization__is_demo=False)
     org = await slack_links.workspace_organization(team_id) if team_id else None

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from core.clock import utcnow
 from core.db import transaction
 from core.errors import Conflict
-from core.models import Credential, Member, Organization
+from core.models import Credential, Member, Organization, SlackUserLink, SlackWorkspace
 from core.permissions import load_actor, require_org_manager
-from core.services import lookup, orgs, passwords, tokens
+from core.services import lookup, orgs, outbox, passwords, tokens
 
 INVITE_LIFETIME = timedelta(days=7)
 
@@ -23,16 +23,37 @@ class Invite:
     organization: Organization
 
 
-async def invite(*, actor_id: int, email: str, role: str, name: str = "", now: datetime | None = None) -> tuple[Member, str]:
-    """Add a member and make an invite token (valid INVITE_LIFETIME) for their link.
+async def invite(*, actor_id: int, email: str, role: str, name: str = "",
+                 now: datetime | None = None) -> tuple[Member, str, bool]:
+    """Add a member and make an invite token (valid INVITE_LIFETIME) for their link. When the bot already knows
+    the person (someone in the organization's Slack workspace is linked to a member with this email), they are
+    linked to the new member too and get a Slack message through the outbox; the third value says so.
 
     Raises: PermissionDenied (not an org manager), InvalidInput (email, role), Conflict (already a member).
     """
+    now = now or utcnow()
     async with transaction():
         member = await orgs.add_member(actor_id=actor_id, email=email, name=name, role=role)
         token = await tokens.issue(member_id=member.id, purpose=tokens.INVITE, lifetime=INVITE_LIFETIME,
-                                   now=now or utcnow(), created_by_id=actor_id)
-    return member, token
+                                   now=now, created_by_id=actor_id)
+        told = await _tell_in_slack(member, now)
+    return member, token, told
+
+
+async def _tell_in_slack(member: Member, now: datetime) -> bool:
+    """Link the person the bot knows by this email to the new member and message them; call in a transaction."""
+    teams = SlackWorkspace.filter(organization_id=member.organization_id).values_list("team_id", flat=True)
+    known = await (SlackUserLink.filter(member__email=member.email, slack_user__team_id__in=await teams)
+                   .exclude(member_id=member.id).order_by("id").first())
+    if known is None:
+        return False
+    await SlackUserLink.get_or_create(slack_user_id=known.slack_user_id, member_id=member.id)
+    org = await Organization.get(id=member.organization_id)
+    await outbox.notify(organization_id=org.id, kind="member_invited", key=f"member_invited:{member.id}",
+                        payload={"code": "member_invited",
+                                 "params": {"organization": org.name, "role": member.role.value.replace("_", " ")}},
+                        targets=[outbox.Target(member_id=member.id)], now=now)
+    return True
 
 
 async def reissue(*, actor_id: int, member_id: int, now: datetime | None = None) -> tuple[Member, str]:

@@ -17,7 +17,7 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 def _email(field: str, value: str) -> str:
     email = (value or "").strip().lower()
-    if not _EMAIL.match(email):
+    if len(email) > 255 or not _EMAIL.match(email):
         raise InvalidInput("invalid_email", field=field, value=value)
     return email
 
@@ -43,7 +43,7 @@ async def create_organization(*, name: str, manager_email: str, manager_name: st
             raise Conflict("organization_exists", field="name", name=name)
         org = await Organization.create(name=name, currency=currency, is_demo=is_demo)
         await Pool.create(organization=org, parent=None, name=name)
-        manager = await Member.create(organization=org, email=email, name=manager_name.strip(), role=Role.ORG_MANAGER)
+        manager = await Member.create(organization=org, email=email, name=manager_name.strip()[:255], role=Role.ORG_MANAGER)
     return org, manager
 
 
@@ -63,7 +63,7 @@ async def add_member(*, actor_id: int, email: str, name: str = "", role: str = R
     async with transaction():
         if await Member.exists(organization_id=actor.organization_id, email=email):
             raise Conflict("member_exists", field="email", email=email)
-        return await Member.create(organization_id=actor.organization_id, email=email, name=name.strip(), role=role)
+        return await Member.create(organization_id=actor.organization_id, email=email, name=name.strip()[:255], role=role)
 
 
 async def set_role(*, actor_id: int, member_id: int, role: str) -> Member:

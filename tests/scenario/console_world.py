@@ -116,6 +116,6 @@ async def org_with_password(name: str = "Acme", email: str = "boss@acme.test") -
 
 
 async def member_with_password(fx: OrgFixture, email: str, role: str = "engineer") -> Member:
-    member, token = await invites.invite(actor_id=fx.manager.id, email=email, role=role, name=email.split("@")[0])
+    member, token, _ = await invites.invite(actor_id=fx.manager.id, email=email, role=role, name=email.split("@")[0])
     await invites.accept(token=token, password=PASSWORD)
     return member

@@ -41,7 +41,7 @@ async def test_invite_a_member_who_accepts_in_another_browser(db):
 
 async def test_an_expired_invite_is_refused_and_a_new_link_replaces_it(db):
     fx = await org_with_password()
-    member, token = await invites.invite(actor_id=fx.manager.id, email="late@acme.test", role="engineer",
+    member, token, _ = await invites.invite(actor_id=fx.manager.id, email="late@acme.test", role="engineer",
                                          now=utcnow() - invites.INVITE_LIFETIME - timedelta(minutes=1))
     async with serve() as console:
         late = console.browser()
@@ -137,3 +137,29 @@ async def test_remove_a_member_keeps_resources_in_their_pool_and_cancels_upcomin
     assert not await Booking.exists(environment_id=env.id)
     notice = await OutboxMessage.get(kind="booking_cancelled")
     assert notice.target_member_id == fx.manager.id and notice.payload["params"]["environment"] == "staging"
+
+
+async def test_an_invitee_the_bot_knows_is_linked_and_told_in_slack(db):
+    from bot.links import Console
+    from bot.notify.views import notification
+    from core.models import SlackUser, SlackUserLink
+    from core.services import slack_links
+    from tests.factories import make_org
+
+    fx = await org_with_password()
+    globex = await make_org("Globex", "pat@globex.test")
+    await slack_links.bind_workspace(team_id="T0001", organization_id=fx.org.id)
+    person = await SlackUser.create(team_id="T0001", slack_user_id="UPAT")
+    await SlackUserLink.create(slack_user=person, member=globex.manager)
+    async with serve() as console:
+        boss = await console.signed_in(fx.manager.email)
+        page = await boss.submit("/members", "/members/invite", {"email": "pat@globex.test", "name": "", "role": "engineer"})
+        assert "also told them in Slack" in page.text
+        unknown = await boss.submit("/members", "/members/invite", {"email": "sam@acme.test", "name": "", "role": "engineer"})
+        assert "also told them in Slack" not in unknown.text
+    pat = await Member.get(organization_id=fx.org.id, email="pat@globex.test")
+    assert await SlackUserLink.exists(slack_user=person, member=pat)
+    message = await OutboxMessage.get(kind="member_invited")
+    assert message.target_member_id == pat.id
+    shown = notification(message.kind, message.payload, Console("http://console.test")).text
+    assert "member of Acme in Cloudtuner, as engineer" in shown and "`console`" in shown

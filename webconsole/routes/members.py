@@ -54,10 +54,11 @@ async def invite(request: web.Request) -> web.StreamResponse:
     member = await sessions.required(request)
 
     async def add(values: dict[str, str]) -> web.StreamResponse:
-        invited, token = await invites.invite(actor_id=member.id, **values)
+        invited, token, told = await invites.invite(actor_id=member.id, **values)
+        slack = " Cloudtuner also told them in Slack, where they can start right away." if told else ""
         return await _link_page(request, f"{invited.email} is invited",
                                 f"Send {invited.label} this link; on it they set their password. It works once, "
-                                f"for {invites.INVITE_LIFETIME.days} days.", _invite_url(request, token))
+                                f"for {invites.INVITE_LIFETIME.days} days.{slack}", _invite_url(request, token))
 
     return await forms.submit(request, INVITE_FIELDS, add, lambda form, status: _list(request, form, status), secret=())
 
