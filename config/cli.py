@@ -72,10 +72,9 @@ async def _init(settings, args) -> str:
 
     org, manager = await _with_database(settings, work)
     bound = f" Slack workspace {team_id} works for it." if team_id else ""
-    sign_in = (f" They sign in at {settings.public_url}/signin." if password is not None else
-               " Without a password they sign in with the link the Slack bot sends on `console`.")
+    sign_in = f" They sign in at {settings.public_url}/signin." if password is not None else ""
     return (f"Created organization \"{org.name}\" (id {org.id}) with organization manager {manager.email}."
-            f"{bound}{sign_in}")
+            f"{sign_in}{bound}")
 
 
 def _password(args) -> str | None:
