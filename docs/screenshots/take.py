@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.scenario import browser as ui  # noqa: E402
-from tests.scenario.served import cli_env, serving  # noqa: E402
+from tests.cli import cli_env  # noqa: E402
+from tests.scenario.served import serving  # noqa: E402
 
 OUT = Path(__file__).parent
 PASSWORD = "a long enough password"

@@ -6,7 +6,8 @@ import re
 from playwright.async_api import expect
 
 from tests.scenario.browser import accept, chromium, invite, new_page, set_up, sign_in, sign_out
-from tests.scenario.served import cli_env, own_db_url, serving
+from tests.cli import cli_env, own_db_url
+from tests.scenario.served import serving
 
 PASSWORD = "a long enough password"
 
