@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_link_code_hmac'), ('models', '0004_sample_sources')]
+    dependencies = [('models', '0005_sample_sources')]
 
     initial = False
 
