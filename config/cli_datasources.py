@@ -109,6 +109,10 @@ async def _import(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _progress(step: str, done: int, total: int) -> None:
+    """A bar redrawn in place on a terminal; one plain line per step anywhere else (a log file, a pipe)."""
+    if not sys.stderr.isatty():
+        sys.stderr.write(f"import: {done}/{total} {step}\n")
+        return
     filled = _BAR * done // total
     sys.stderr.write(f"\r[{'#' * filled}{'.' * (_BAR - filled)}] {done}/{total} {step:<10}")
     if done == total:
