@@ -24,8 +24,9 @@ from tortoise import connections
 
 from core import db
 from core.models import ConstraintKind, Expense, PoolPolicy, Resource
+from core.queries import constraints
 from core.queries.costs import pool_summary
-from core.services import constraints, orgs, pools
+from core.services import orgs, pools
 from core.services.resources import upsert_expenses
 
 TODAY = date(2026, 11, 20)

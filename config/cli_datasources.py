@@ -86,16 +86,16 @@ async def _kinds() -> str:
 
 
 async def _list(organization: str | None) -> str:
+    from core.queries.datasources import list_data_sources
     from core.services import datasources
 
     names = [organization] if organization else [o.name for o in await Organization.all().order_by("name")]
     rows = []
     for name in names:
         actor = await datasources.operator_actor(organization=name)
-        for s in await datasources.list_data_sources(actor_id=actor.id):
+        for s in await list_data_sources(organization_id=actor.organization_id, member_id=actor.id):
             when = show(s.last_import_at) if s.last_import_at else "never imported"
-            rows.append(f"{name}\t{s.name}\t{s.kind.value}\t{s.config.get(datasources.ACCOUNT_ID, '')}\t"
-                        f"{when}\t{s.last_import_status}")
+            rows.append(f"{name}\t{s.name}\t{s.kind}\t{s.account_id}\t{when}\t{s.last_import_status}")
     return "\n".join(["organization\tname\ttype\taccount\tlast import\tstatus", *rows]) if rows else "No data sources."
 
 

@@ -1,4 +1,4 @@
-"""Alert buttons: Add (a modal whose pool field searches as you type) and Delete; managers only."""
+"""Alert buttons: Add (a modal whose pool field searches as you type) and Delete; for managers of the pools."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from bot.reply import answer, origin
 from bot.screens.lists import alerts_page, pool_choices
 from bot.views.alerts import alert_modal
 from core.errors import PermissionDenied
-from core.models import Role
+from core.queries.alerts import may_add_alerts
 from core.services import alerts
 
 
 async def on_add(ack, body, context, client) -> None:
     await ack()
     member = await acting(context, client)
-    if member.role == Role.ENGINEER:
+    if not await may_add_alerts(organization_id=member.organization_id, member_id=member.id):
         raise PermissionDenied("alerts_need_manager")
     await client.views_open(trigger_id=body["trigger_id"], view=alert_modal(metadata=origin(body)))
 

@@ -15,9 +15,14 @@ from bot.screens.envs import env_page, envs_page
 from bot.views.common import escape, from_micros, when
 from bot.views.envs import book_modal, extend_modal, length_label, waitlist_modal
 from core.clock import utcnow
+from core.models import Member
+from core.queries.environments import EnvironmentDetail, environment_detail
 from core.services import bookings, slack_links, waitlist
-from core.permissions import load_actor
-from core.services.environments import load_environment, manages_environment
+
+
+async def _environment(member: Member, environment_id: int) -> EnvironmentDetail:
+    return await environment_detail(organization_id=member.organization_id, environment_id=environment_id,
+                                    member_id=member.id, upcoming=0)
 
 
 async def on_details(ack, body, action, context, client) -> None:
@@ -38,10 +43,9 @@ async def on_book(ack, body, action, context, client) -> None:
     """The Book modal; who manages the environment may also book it for someone else."""
     await ack()
     member = await acting(context, client)
-    env = await load_environment(forms.number(action["value"]), member.organization_id)
+    env = await _environment(member, forms.number(action["value"]))
     view = book_modal(env_name=env.name, timezone=await current_timezone(context, client),
-                      metadata=origin(body, environment_id=env.id),
-                      for_others=await manages_environment(await load_actor(member.id), env))
+                      metadata=origin(body, environment_id=env.id), for_others=env.can_manage)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -85,7 +89,7 @@ async def on_extend_to(ack, body, action, context, client) -> None:
     """The Extend modal: a new end in the person's time zone, starting from the current end."""
     await ack()
     member, (booking_id, env_id, ends) = await acting(context, client), forms.numbers(action["value"], 3)
-    env = await load_environment(env_id, member.organization_id)
+    env = await _environment(member, env_id)
     zone = await current_timezone(context, client)
     ends_at = from_micros(ends)
     view = extend_modal(env_name=env.name, ends_at=ends_at, local_end=ends_at.astimezone(ZoneInfo(zone)),
@@ -125,7 +129,7 @@ async def on_acquire(ack, body, action, context, client) -> None:
     """'Give it to me when it is free': a modal asking for how long."""
     await ack()
     member = await acting(context, client)
-    env = await load_environment(forms.number(action["value"]), member.organization_id)
+    env = await _environment(member, forms.number(action["value"]))
     view = waitlist_modal(env_name=env.name, lengths=forms.wait_lengths(env.max_booking_minutes),
                           max_minutes=env.max_booking_minutes, metadata=origin(body, environment_id=env.id))
     await client.views_open(trigger_id=body["trigger_id"], view=view)

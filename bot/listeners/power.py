@@ -18,8 +18,9 @@ async def on_snooze(ack, body, action, context, client) -> None:
     member, resource_id = await acting(context, client), forms.number(action["value"])
     hours = ids.SNOOZE_HOURS[ids.SNOOZE.match(action["action_id"]).group(1)]
     override = await schedules.snooze(actor_id=member.id, resource_id=resource_id, hours=hours)
-    resource = await resource_detail(resource_id, member.organization_id)
-    await answer(body, client, override_notice(resource_id=resource_id, resource=resource.label, until=override.until,
+    resource = await resource_detail(organization_id=member.organization_id, resource_id=resource_id,
+                                     member_id=member.id)
+    await answer(body, client, override_notice(resource_id=resource_id, resource=resource.name, until=override.until,
                                                skipped=False, console=context["console"]), replace=True)
 
 
@@ -27,8 +28,9 @@ async def on_skip_tonight(ack, body, action, context, client) -> None:
     await ack()
     member, resource_id = await acting(context, client), forms.number(action["value"])
     override = await schedules.skip_tonight(actor_id=member.id, resource_id=resource_id)
-    resource = await resource_detail(resource_id, member.organization_id)
-    await answer(body, client, override_notice(resource_id=resource_id, resource=resource.label, until=override.until,
+    resource = await resource_detail(organization_id=member.organization_id, resource_id=resource_id,
+                                     member_id=member.id)
+    await answer(body, client, override_notice(resource_id=resource_id, resource=resource.name, until=override.until,
                                                skipped=True, console=context["console"]), replace=True)
 
 

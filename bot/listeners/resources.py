@@ -13,8 +13,8 @@ from bot.screens.resources import resource_page, resources_page
 from bot.views.common import when
 from bot.views.resources import limit_modal, ttl_modal
 from core.clock import utcnow
+from core.errors import PermissionDenied
 from core.models import ConstraintKind
-from core.permissions import load_actor, require_owner_or_manager
 from core.queries.resources import resource_detail
 from core.services import constraints, slack_links
 
@@ -55,13 +55,15 @@ async def on_open_form(ack, body, action, context, client) -> None:
     """Custom TTL and daily limit: refuse early who may not change the resource, then open the modal."""
     await ack()
     member = await acting(context, client)
-    resource = await resource_detail(forms.number(action["value"]), member.organization_id)
-    await require_owner_or_manager(await load_actor(member.id), resource)
+    resource = await resource_detail(organization_id=member.organization_id, resource_id=forms.number(action["value"]),
+                                     member_id=member.id)
+    if not resource.can_change:
+        raise PermissionDenied("not_owner_or_manager", resource=resource.name)
     metadata = origin(body, resource_id=resource.id)
     if action["action_id"] == ids.TTL_CUSTOM:
-        view = ttl_modal(resource=resource.label, timezone=await current_timezone(context, client), metadata=metadata)
+        view = ttl_modal(resource=resource.name, timezone=await current_timezone(context, client), metadata=metadata)
     else:
-        view = limit_modal(resource=resource.label, currency=(await member.organization).currency, metadata=metadata)
+        view = limit_modal(resource=resource.name, currency=(await member.organization).currency, metadata=metadata)
     await client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.links import Console
-from bot.screens.lists import managed_pool_ids
-from bot.screens.resources import cards, pool_names
 from bot.views.home import MyBooking, PoolAttention, home_view
 from core.clock import utcnow
 from core.models import Member
 from core.queries.costs import PoolSummary, pool_summaries, pool_tree
+from core.queries.environments import booked_by_member
 from core.queries.resources import list_resources
-from core.services.environments import list_environments
+from core.queries.viewer import viewer
 
 TOP_RESOURCES = 5
 POOLS_SHOWN = 10
@@ -26,23 +25,21 @@ POOLS_SHOWN = 10
 async def dashboard(member: Member, *, console: Console, now: datetime | None = None) -> dict:
     now = now or utcnow()
     org = await member.organization
-    today = now.date()
-    rows = await list_resources(org.id, month_start=today.replace(day=1), today=today, owner_id=member.id,
-                                limit=TOP_RESOURCES)
+    page = await list_resources(organization_id=org.id, member_id=member.id, owner_id=member.id, limit=TOP_RESOURCES,
+                                now=now)
     pools, more = await attention(member, now)
     return home_view(organization=org.name, currency=org.currency,
-                     resources=await cards(rows, org.currency, await pool_names(org.id), now),
+                     resources=list(page.rows),
                      bookings=await my_bookings(member, now), pools=pools, more_pools=more, console=console, now=now)
 
 
 async def my_bookings(member: Member, now: datetime) -> list[MyBooking]:
     """The member's current and next bookings, one per environment."""
     found = []
-    for view in await list_environments(member.organization_id, now=now):
-        for booking, current in ((view.current, True), (view.next, False)):
+    for env in await booked_by_member(organization_id=member.organization_id, member_id=member.id, now=now):
+        for booking, current in ((env.current, True), (env.next, False)):
             if booking is not None and booking.member_id == member.id:
-                found.append(MyBooking(view.environment.id, view.environment.name, booking.starts_at,
-                                       booking.ends_at, current))
+                found.append(MyBooking(env.id, env.name, booking.starts_at, booking.ends_at, current))
     return sorted(found, key=lambda b: b.starts_at)
 
 
@@ -50,8 +47,8 @@ async def attention(member: Member, now: datetime) -> tuple[list[PoolAttention],
     """Pools with a limit that the member manages and that are over it or forecast to be, most over first:
     the first POOLS_SHOWN of them, and how many more there are."""
     tree = await pool_tree(member.organization_id)
-    managed = await managed_pool_ids(member, tree)
-    limited = [row.pool.id for row in tree if row.pool.monthly_limit > 0 and row.pool.id in managed]
+    who = await viewer(organization_id=member.organization_id, member_id=member.id)
+    limited = [row.pool.id for row in tree if row.pool.monthly_limit > 0 and who.manages(row.pool.id)]
     summaries = await pool_summaries(member.organization_id, today=now.date(), pool_ids=limited)
     over = sorted((s for s in summaries.values() if s.exceeded or s.forecast_overspend), key=_most_over)
     shown = [PoolAttention(s.pool.id, s.pool.name, s.cost, s.limit, s.forecast.value, s.exceeded, s.forecast.formula)

@@ -1,4 +1,4 @@
-"""The `org`, `alerts` and `schedules` answers, and which pools a member manages (alert pool search, App Home)."""
+"""The `org`, `alerts` and `schedules` answers, and the pools a member may put an alert on (the alert modal's search)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from bot.links import Console
 from bot.views.alerts import alert_list, pool_options
 from bot.views.common import Message
 from bot.views.orgs import org_list
-from bot.views.schedules import ScheduleCard, schedule_list
-from core import permissions
-from core.models import Member, Role
-from core.queries.costs import TreeRow, pool_tree
+from bot.views.schedules import schedule_list
+from core.models import Member
+from core.queries.alerts import alert_pools, list_alerts
+from core.queries.schedules import list_schedules
 from core.services import slack_links
-from core.services.alerts import list_alerts
-from core.services.schedules import list_schedules
+
+SCHEDULES_SHOWN = 40  # a message holds 50 blocks
 
 
 async def org_page(team_id: str, slack_user_id: str, *, console: Console, notice: str = "") -> Message:
@@ -22,26 +22,15 @@ async def org_page(team_id: str, slack_user_id: str, *, console: Console, notice
 
 async def alerts_page(member: Member, *, console: Console) -> Message:
     org = await member.organization
-    alerts = await list_alerts(org.id)
-    return alert_list(alerts, currency=org.currency, can_manage=member.role != Role.ENGINEER, console=console)
+    alerts = await list_alerts(organization_id=org.id, member_id=member.id)
+    return alert_list(alerts, currency=org.currency, console=console)
 
 
 async def schedules_page(member: Member, *, console: Console) -> Message:
-    cards = [ScheduleCard(s.id, s.name, s.timezone, s.mode.value, s.enabled, tuple(s.periods),
-                          await s.resources.all().count())
-             for s in await list_schedules(member.organization_id)]
-    return schedule_list(cards, console=console)
+    page = await list_schedules(organization_id=member.organization_id, limit=SCHEDULES_SHOWN)
+    return schedule_list(page, console=console)
 
 
 async def pool_choices(member: Member, query: str) -> list[dict]:
     """Pools the member manages whose name contains the query, as options for the alert modal's search."""
-    tree = await pool_tree(member.organization_id)
-    managed = await managed_pool_ids(member, tree)
-    text = (query or "").strip().lower()
-    return pool_options([(row.pool.id, row.pool.name) for row in tree
-                         if row.pool.id in managed and text in row.pool.name.lower()])
-
-
-async def managed_pool_ids(member: Member, tree: list[TreeRow]) -> set[int]:
-    """The pools of the tree the member manages (core.permissions' rule, for the whole tree at once)."""
-    return await permissions.managed_pool_ids(member, {row.pool.id: row.pool.parent_id for row in tree})
+    return pool_options(await alert_pools(organization_id=member.organization_id, member_id=member.id, search=query))

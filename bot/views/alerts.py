@@ -6,14 +6,14 @@ from bot import ids
 from bot.links import Console
 from bot.views.common import (Message, actions, button, confirm, console_footer, escape, header, input_block, link,
                               modal, money, option, plain, section)
-from core.services.alerts import AlertSummary
+from core.queries.alerts import AlertList, AlertRow
 
 BASES = {"cost": "Cost this month", "forecast": "Forecast for this month", "constraint": "Constraint violations",
          "env_change": "Environment changes"}
 MAX_OPTIONS = 100
 
 
-def describe(alert: AlertSummary, currency: str) -> str:
+def describe(alert: AlertRow, currency: str) -> str:
     """One line: what fires it and where it goes."""
     if alert.based_on in ("cost", "forecast"):
         limit = (f"{alert.threshold:.0f}% of the monthly limit" if alert.threshold_type == "percentage"
@@ -27,19 +27,20 @@ def describe(alert: AlertSummary, currency: str) -> str:
     return f"{what} → {', '.join(targets)}"
 
 
-def alert_list(alerts: list[AlertSummary], *, currency: str, can_manage: bool, console: Console) -> Message:
+def alert_list(alerts: AlertList, *, currency: str, console: Console) -> Message:
+    """The alerts with Delete on those the viewer may delete, and Add alert for who may add one."""
     blocks = [header("Alerts")]
-    if not alerts:
+    if not alerts.rows:
         blocks.append(section("No alerts yet."))
-    for alert in alerts:
+    for alert in alerts.rows:
         accessory = button("Delete", ids.ALERT_DELETE, alert.id, style="danger",
                            confirm=confirm("Delete alert?", f"Stop alerting on {escape(alert.pool_name)}.", "Delete"))
         blocks.append(section(f"*{link(console.pool(alert.pool_id), alert.pool_name)}*: {describe(alert, currency)}",
-                              accessory=accessory if can_manage else None))
-    if can_manage:
+                              accessory=accessory if alert.can_delete else None))
+    if alerts.can_add:
         blocks.append(actions(button("Add alert", ids.ALERT_ADD, "", style="primary")))
     blocks.append(console_footer(console.alerts(), "Alerts in the console"))
-    return Message(f"{len(alerts)} alert(s)", blocks)
+    return Message(f"{len(alerts.rows)} alert(s)", blocks)
 
 
 def alert_modal(*, metadata: str = "") -> dict:

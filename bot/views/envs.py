@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot import ids
 from bot.links import Console
 from bot.views.common import (Message, actions, button, confirm, console_footer, context, escape, header,
                               input_block, link, micros, modal, option, plain, section, when)
+from core.queries.environments import EnvironmentDetail, EnvironmentRow
+from core.queries.paging import Page
 from core.rules.bookings import EnvStatus
 
 STATUS_ICONS = {EnvStatus.IN_USE: ":red_circle:", EnvStatus.AVAILABLE: ":large_green_circle:",
@@ -18,31 +19,7 @@ DURATIONS = {"1h": "1 hour", "2h": "2 hours", "4h": "4 hours", "8h": "8 hours", 
              "7d": "1 week"}
 
 
-@dataclass(frozen=True)
-class BookingLine:
-    id: int
-    person: str
-    starts_at: datetime
-    ends_at: datetime | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class EnvCard:
-    id: int
-    name: str
-    resource_type: str
-    pool: str
-    status: EnvStatus
-    current: BookingLine | None = None
-    next: BookingLine | None = None
-    description: str = ""
-    properties: tuple[tuple[str, str], ...] = ()
-    upcoming: tuple[BookingLine, ...] = ()
-    waiting: int = 0
-
-
-def status_line(card: EnvCard) -> str:
+def status_line(card: EnvironmentRow) -> str:
     line = f"{STATUS_ICONS[card.status]} {card.status.value.capitalize()}"
     if card.current is not None:
         line += f" — {escape(card.current.person)} until {when(card.current.ends_at)}"
@@ -51,8 +28,9 @@ def status_line(card: EnvCard) -> str:
     return line
 
 
-def env_list(cards: list[EnvCard], *, filter_text: str, offset: int, has_more: bool, console: Console) -> Message:
+def env_list(page: Page[EnvironmentRow], *, filter_text: str, console: Console) -> Message:
     """One page of environments with status, current and next booking, and Book / Details buttons."""
+    cards, offset = page.rows, page.offset
     title = f"Shared environments matching “{filter_text}”" if filter_text else "Shared environments"
     if not cards and offset == 0:
         text = f"No shared environments match “{filter_text}”." if filter_text else "There are no shared environments yet."
@@ -60,24 +38,24 @@ def env_list(cards: list[EnvCard], *, filter_text: str, offset: int, has_more: b
     blocks = [header(title)]
     for card in cards:
         blocks.append(section(f"*{link(console.environment(card.id), card.name)}*  `{escape(card.resource_type)}` · "
-                              f"{escape(card.pool)}\n{status_line(card)}"))
+                              f"{escape(card.pool_name)}\n{status_line(card)}"))
         buttons = [button("Details", ids.ENV_DETAILS, card.id)]
-        if card.status != EnvStatus.UNAVAILABLE:
+        if card.can_book:
             buttons.insert(0, button("Book", ids.ENV_BOOK, card.id, style="primary"))
         blocks.append(actions(*buttons, block_id=f"env:{card.id}"))
-    if has_more:
+    if page.has_more:
         blocks.append(actions(button("More", ids.ENV_PAGE, f"{offset + len(cards)}:{filter_text}")))
     blocks.append(console_footer(console.environments(), "All environments"))
     return Message(title, blocks)
 
 
-def env_detail(card: EnvCard, *, console: Console, notice: str = "") -> Message:
+def env_detail(card: EnvironmentDetail, *, console: Console, notice: str = "") -> Message:
     """An environment's properties, bookings and waitlist with Book, Release, Extend, Delete and the two ways
     of joining the waitlist: to be told when it is free, or to be given it."""
     blocks = [header(card.name)]
     if notice:
         blocks.append(section(f":white_check_mark: {notice}"))
-    about = f"`{escape(card.resource_type)}` · {escape(card.pool)}\n{status_line(card)}"
+    about = f"`{escape(card.resource_type)}` · {escape(card.pool_name)}\n{status_line(card)}"
     if card.description:
         about += f"\n{escape(card.description[:DESCRIPTION_SHOWN])}"
     blocks.append(section(about))
@@ -86,24 +64,26 @@ def env_detail(card: EnvCard, *, console: Console, notice: str = "") -> Message:
     if card.current is not None:
         b = card.current
         blocks.append(section(f"*In use* by {escape(b.person)} since {when(b.starts_at)} until {when(b.ends_at)}"))
-        extend = [] if b.ends_at is None else [
-            *(button(f"Extend {label}", ids.booking_extend(code), f"{b.id}:{card.id}:{micros(b.ends_at)}")
-              for code, label in (("1h", "1 hour"), ("1d", "1 day"))),
-            button("Extend to…", ids.BOOKING_EXTEND_TO, f"{b.id}:{card.id}:{micros(b.ends_at)}")]
-        blocks.append(actions(
-            button("Release", ids.BOOKING_RELEASE, f"{b.id}:{card.id}", style="danger"), *extend,
-            button("Delete", ids.BOOKING_DELETE, f"{b.id}:{card.id}",
-                   confirm=confirm("Delete booking?", "The booking disappears from the calendar.", "Delete")),
-            block_id=f"booking:{b.id}"))
+        buttons = [button("Release", ids.BOOKING_RELEASE, f"{b.id}:{card.id}", style="danger")] if b.can_release else []
+        if b.can_extend:
+            buttons += [*(button(f"Extend {label}", ids.booking_extend(code), f"{b.id}:{card.id}:{micros(b.ends_at)}")
+                          for code, label in (("1h", "1 hour"), ("1d", "1 day"))),
+                        button("Extend to…", ids.BOOKING_EXTEND_TO, f"{b.id}:{card.id}:{micros(b.ends_at)}")]
+        if b.can_delete:
+            buttons.append(button("Delete", ids.BOOKING_DELETE, f"{b.id}:{card.id}", confirm=confirm(
+                "Delete booking?", "The booking disappears from the calendar.", "Delete")))
+        if buttons:
+            blocks.append(actions(*buttons, block_id=f"booking:{b.id}"))
     for b in card.upcoming:
+        delete = button("Delete", ids.BOOKING_DELETE, f"{b.id}:{card.id}",
+                        confirm=confirm("Delete booking?", "It will not happen.", "Delete"))
         blocks.append(section(f"{escape(b.person)}: {when(b.starts_at)} → {when(b.ends_at)}",
-                              accessory=button("Delete", ids.BOOKING_DELETE, f"{b.id}:{card.id}",
-                                               confirm=confirm("Delete booking?", "It will not happen.", "Delete"))))
+                              accessory=delete if b.can_delete else None))
     waiting = f"{card.waiting} waiting" if card.waiting else "Nobody waiting"
     blocks.append(context(waiting))
     buttons = [button("Tell me when free", ids.WAITLIST_JOIN, card.id),
                button("Give it to me when free…", ids.WAITLIST_ACQUIRE, card.id)]
-    if card.status != EnvStatus.UNAVAILABLE:
+    if card.can_book:
         buttons.insert(0, button("Book", ids.ENV_BOOK, card.id, style="primary"))
     blocks.append(actions(*buttons, block_id=f"env:{card.id}"))
     blocks.append(console_footer(console.environment(card.id)))

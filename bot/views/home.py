@@ -9,7 +9,8 @@ from decimal import Decimal
 from bot import ids
 from bot.links import Console
 from bot.views.common import actions, button, console_footer, context, divider, escape, header, link, money, section, when
-from bot.views.resources import ResourceCard, warnings
+from bot.views.resources import warnings
+from core.queries.resources import ResourceRow
 
 HOME_COMMANDS = (("resources", "My resources"), ("envs", "Environments"), ("alerts", "Alerts"),
                  ("schedules", "Schedules"), ("org", "Organizations"), ("help", "Help"))
@@ -35,16 +36,16 @@ class PoolAttention:
     formula: str
 
 
-def home_view(*, organization: str, currency: str, resources: list[ResourceCard], bookings: list[MyBooking],
+def home_view(*, organization: str, currency: str, resources: list[ResourceRow], bookings: list[MyBooking],
               pools: list[PoolAttention], console: Console, now: datetime, more_pools: int = 0) -> dict:
     blocks = [header(f"Cloudtuner — {organization}"), _command_buttons(), divider(),
               section(f"*{link(console.resources(), 'My most expensive resources')}*")]
     if not resources:
         blocks.append(context("You own no resources."))
     for card in resources:
-        blocks.append(section(f"{link(console.resource(card.id), card.name)} · {money(card.cost, card.currency)} "
+        blocks.append(section(f"{link(console.resource(card.id), card.name)} · {money(card.cost, currency)} "
                               "this month", accessory=button("Details", ids.RESOURCE_DETAILS, card.id)))
-        found = warnings(card, now)
+        found = warnings(card, currency, now)
         if found:
             blocks.append(context(*found))
     blocks += [divider(), section(f"*{link(console.environments(), 'My bookings')}*")]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from bot import ids
 from bot.links import Console
 from bot.views.common import (Message, actions, button, console_footer, context, escape, fields, header, input_block,
                               link, modal, money, section, when)
 from core.models.enums import ConstraintKind
-from core.rules.constraints import Violation
+from core.queries.paging import Page
+from core.queries.resources import ResourceRow
 
 SOON = timedelta(hours=24)
 TTL_PRESETS = {"3h": "3 hours", "1d": "1 day", "3d": "3 days"}
@@ -19,52 +18,28 @@ KIND_LABELS = {ConstraintKind.TTL: "TTL", ConstraintKind.DAILY_EXPENSE_LIMIT: "D
                ConstraintKind.TOTAL_EXPENSE_LIMIT: "Total limit"}
 
 
-@dataclass(frozen=True)
-class Constraint:
-    """A constraint that applies: the resource's own, or inherited from the named pool's policy."""
-
-    kind: ConstraintKind
-    value: datetime | int
-    source: str
-
-
-@dataclass(frozen=True)
-class ResourceCard:
-    id: int
-    name: str
-    resource_type: str
-    region: str
-    pool_id: int
-    pool: str
-    owner: str
-    cloud_resource_id: str
-    cost: Decimal
-    currency: str
-    constraints: tuple[Constraint, ...] = ()
-    violations: tuple[Violation, ...] = ()
-
-
-def warnings(card: ResourceCard, now: datetime) -> list[str]:
+def warnings(card: ResourceRow, currency: str, now: datetime) -> list[str]:
     """Broken constraints first, then a TTL ending within a day."""
     found = []
     for violation in card.violations:
         if violation.kind == ConstraintKind.TTL:
             found.append(f":warning: TTL passed {when(violation.limit)}")
         elif violation.kind == ConstraintKind.DAILY_EXPENSE_LIMIT:
-            found.append(f":warning: {money(violation.actual, card.currency)} on {violation.period_key}, above the "
-                         f"daily limit of {money(violation.limit, card.currency)}")
+            found.append(f":warning: {money(violation.actual, currency)} on {violation.period_key}, above the "
+                         f"daily limit of {money(violation.limit, currency)}")
         else:
-            found.append(f":warning: {money(violation.actual, card.currency)} in total, above the limit of "
-                         f"{money(violation.limit, card.currency)}")
+            found.append(f":warning: {money(violation.actual, currency)} in total, above the limit of "
+                         f"{money(violation.limit, currency)}")
     ttl = next((c for c in card.constraints if c.kind == ConstraintKind.TTL), None)
     if ttl is not None and now < ttl.value <= now + SOON:
         found.append(f":hourglass_flowing_sand: TTL ends {when(ttl.value)}")
     return found
 
 
-def resource_list(cards: list[ResourceCard], *, title: str, empty: str, offset: int, has_more: bool,
-                  console: Console, now: datetime, pool: str = "") -> Message:
+def resource_list(page: Page[ResourceRow], *, title: str, empty: str, currency: str, console: Console, now: datetime,
+                  pool: str = "") -> Message:
     """One page of resources (the person's, or a pool's when `pool` is set) with cost this month and warnings."""
+    cards, offset = page.rows, page.offset
     if not cards and offset == 0:
         return Message(empty, [section(escape(empty)), console_footer(console.resources(), "All resources")])
     first, last = offset + 1, offset + len(cards)
@@ -72,40 +47,43 @@ def resource_list(cards: list[ResourceCard], *, title: str, empty: str, offset: 
     for card in cards:
         blocks.append(section(
             f"*{link(console.resource(card.id), card.name)}*  `{escape(card.resource_type)}`"
-            f"{' · ' + escape(card.region) if card.region else ''} · {escape(card.pool)}\n"
-            f"*{money(card.cost, card.currency)}* this month",
+            f"{' · ' + escape(card.region) if card.region else ''} · {escape(card.pool_name)}\n"
+            f"*{money(card.cost, currency)}* this month",
             accessory=button("Details", ids.RESOURCE_DETAILS, card.id)))
-        found = warnings(card, now)
+        found = warnings(card, currency, now)
         if found:
             blocks.append(context(*found))
-    if has_more:
+    if page.has_more:
         blocks.append(actions(button("Next page", ids.RESOURCE_PAGE, f"{offset + len(cards)}:{pool}")))
     blocks.append(console_footer(console.resources(), "All resources"))
     return Message(f"{title} ({first}–{last})", blocks)
 
 
-def resource_detail(card: ResourceCard, *, console: Console, now: datetime, notice: str = "") -> Message:
-    """Everything about one resource, with Update TTL presets, custom TTL, reset and daily limit."""
+def resource_detail(card: ResourceRow, *, currency: str, console: Console, now: datetime, notice: str = "") -> Message:
+    """Everything about one resource, with Update TTL presets, custom TTL, reset and daily limit for who may
+    change it."""
     blocks = [header(card.name)]
     if notice:
         blocks.append(section(f":white_check_mark: {notice}"))
     blocks.append(fields(("Type", escape(card.resource_type)), ("Region", escape(card.region or "—")),
-                         ("Pool", link(console.pool(card.pool_id), card.pool)), ("Owner", escape(card.owner)),
-                         ("Cost this month", money(card.cost, card.currency)),
+                         ("Pool", link(console.pool(card.pool_id), card.pool_name)),
+                         ("Owner", escape(card.owner_name or "nobody")),
+                         ("Cost this month", money(card.cost, currency)),
                          ("Cloud id", f"`{escape(card.cloud_resource_id)}`")))
-    blocks.append(section("*Constraints*\n" + "\n".join(_constraint_lines(card))))
-    found = warnings(card, now)
+    blocks.append(section("*Constraints*\n" + "\n".join(_constraint_lines(card, currency))))
+    found = warnings(card, currency, now)
     if found:
         blocks.append(context(*found))
-    blocks.append(actions(
-        *(button(f"TTL {label}", ids.ttl_preset(code), card.id) for code, label in TTL_PRESETS.items()), button("Custom TTL…", ids.TTL_CUSTOM, card.id),
-        button("Reset TTL to pool policy", ids.TTL_RESET, card.id), button("Daily limit…", ids.DAILY_LIMIT, card.id),
-        block_id=f"resource:{card.id}"))
+    if card.can_change:
+        blocks.append(actions(
+            *(button(f"TTL {label}", ids.ttl_preset(code), card.id) for code, label in TTL_PRESETS.items()),
+            button("Custom TTL…", ids.TTL_CUSTOM, card.id), button("Reset TTL to pool policy", ids.TTL_RESET, card.id),
+            button("Daily limit…", ids.DAILY_LIMIT, card.id), block_id=f"resource:{card.id}"))
     blocks.append(console_footer(console.resource(card.id)))
-    return Message(f"{card.name}: {money(card.cost, card.currency)} this month", blocks)
+    return Message(f"{card.name}: {money(card.cost, currency)} this month", blocks)
 
 
-def _constraint_lines(card: ResourceCard) -> list[str]:
+def _constraint_lines(card: ResourceRow, currency: str) -> list[str]:
     by_kind = {c.kind: c for c in card.constraints}
     lines = []
     for kind, label in KIND_LABELS.items():
@@ -114,8 +92,9 @@ def _constraint_lines(card: ResourceCard) -> list[str]:
             lines.append(f"{label}: none")
             continue
         value = when(constraint.value) if kind == ConstraintKind.TTL else (
-            "off" if constraint.value == 0 else money(constraint.value, card.currency))
-        lines.append(f"{label}: {value} ({escape(constraint.source)})")
+            "off" if constraint.value == 0 else money(constraint.value, currency))
+        source = "own" if constraint.pool_id is None else f"policy of {constraint.pool_name}"
+        lines.append(f"{label}: {value} ({escape(source)})")
     return lines
 
 

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.links import Console
-from bot.views.common import Message, console_footer, escape, header, link, section, when
+from bot.views.common import Message, console_footer, context, escape, header, link, section, when
+from core.queries.paging import Page
+from core.queries.schedules import ScheduleRow
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MODES = {"start_and_stop": "starts and stops", "stop_only": "stops only", "start_only": "starts only"}
-
-
-@dataclass(frozen=True)
-class ScheduleCard:
-    id: int
-    name: str
-    timezone: str
-    mode: str
-    enabled: bool
-    periods: tuple[dict, ...]
-    resources: int
 
 
 def days(weekdays: list[int]) -> str:
@@ -35,17 +25,20 @@ def days(weekdays: list[int]) -> str:
     return ", ".join(DAYS[r[0]] if len(r) == 1 else f"{DAYS[r[0]]}–{DAYS[r[-1]]}" for r in runs)
 
 
-def schedule_list(cards: list[ScheduleCard], *, console: Console) -> Message:
+def schedule_list(page: Page[ScheduleRow], *, console: Console) -> Message:
+    """The first page of schedules; how many more there are, in the console."""
     blocks = [header("Power schedules")]
-    if not cards:
+    if not page.rows:
         blocks.append(section("No power schedules yet."))
-    for card in cards:
+    for card in page.rows:
         periods = "; ".join(f"{days(p['weekdays'])} {p['start']}–{p['stop']}" for p in card.periods)
         state = MODES.get(card.mode, card.mode) if card.enabled else "disabled"
         blocks.append(section(f"*{link(console.schedule(card.id), card.name)}* · {escape(card.timezone)} · {state}\n"
                               f"{periods or 'no periods'} · {card.resources} resource(s)"))
+    if page.has_more:
+        blocks.append(context(f"…and {page.total - page.offset - len(page.rows)} more in the console."))
     blocks.append(console_footer(console.schedules(), "Schedules in the console"))
-    return Message(f"{len(cards)} power schedule(s)", blocks)
+    return Message(f"{page.total} power schedule(s)", blocks)
 
 
 def override_notice(*, resource_id: int, resource: str, until: datetime, skipped: bool, console: Console) -> Message:

@@ -1,4 +1,4 @@
-"""Pool alerts: managers create, list and delete them; the alert job records each evaluation.
+"""Pool alerts: managers create and delete them; the alert job records each evaluation (lists: core.queries.alerts).
 
 Thresholds: cost and forecast alerts need an absolute amount above 0 or a whole percentage of the
 pool's monthly limit in 1..500 (a percentage of a pool without a limit is refused: it could never
@@ -8,7 +8,7 @@ fire). Constraint and env_change alerts have no threshold; they store 0 (absolut
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Iterable
 
@@ -24,22 +24,6 @@ from core.rules import alerts as rules
 from core.services import lookup
 
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{8,11}$")
-
-
-@dataclass(frozen=True)
-class AlertSummary:
-    """One alert as lists show it: its pool, its threshold and its targets."""
-
-    id: int
-    pool_id: int
-    pool_name: str
-    based_on: str
-    threshold: Decimal
-    threshold_type: str
-    include_children: bool
-    channels: tuple[str, ...]
-    recipient_ids: tuple[int, ...]
-    recipients: tuple[str, ...]
 
 
 async def create_alert(*, actor_id: int, pool_id: int, based_on: str, threshold: object, threshold_type: str,
@@ -89,20 +73,6 @@ async def delete_alert(*, actor_id: int, alert_id: int) -> None:
                                   tuple(alert.channels), tuple(recipients)),
                      organization_id=actor.organization_id, now=utcnow())
         await alert.delete()
-
-
-async def list_alerts(organization_id: int) -> list[AlertSummary]:
-    """The organization's alerts with their pool and targets, by pool name."""
-    alerts = await Alert.filter(organization_id=organization_id).prefetch_related("pool", "recipients")
-    summaries = [
-        AlertSummary(
-            id=a.id, pool_id=a.pool_id, pool_name=a.pool.name, based_on=a.based_on.value, threshold=a.threshold,
-            threshold_type=a.threshold_type.value, include_children=a.include_children, channels=tuple(a.channels),
-            recipient_ids=tuple(m.id for m in sorted(a.recipients, key=lambda m: m.id)),
-            recipients=tuple(m.label for m in sorted(a.recipients, key=lambda m: m.id)))
-        for a in alerts
-    ]
-    return sorted(summaries, key=lambda s: (s.pool_name.lower(), s.id))
 
 
 async def record_evaluation(*, alert_id: int, month: str, value: Decimal, limit: Decimal,

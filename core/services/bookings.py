@@ -25,7 +25,7 @@ from core.events import BookingCreated, BookingDeleted, BookingExtended
 from core.events.record import record
 from core.events.routing import Router
 from core.models import Booking, Member
-from core.permissions import load_actor
+from core.permissions import load_actor, may_change_booking, may_delete_booking
 from core.rules import bookings as rules
 from core.services import lookup
 from core.services.environments import load_environment, manages_environment
@@ -134,12 +134,12 @@ async def delete_booking(*, actor_id: int, booking_id: int, now: datetime | None
     actor = await load_actor(actor_id)
     async with transaction():
         booking = await _booking(booking_id, actor.organization_id)
-        if not await manages_environment(actor, booking.environment):
-            if booking.member_id != actor.id:
+        holder, manager = booking.member_id == actor.id, await manages_environment(actor, booking.environment)
+        if not may_delete_booking(holder=holder, manager=manager, started=rules.has_started(booking, now)):
+            if not holder:
                 raise PermissionDenied("not_booking_holder_or_manager", pool=booking.environment.pool.name)
-            if rules.has_started(booking, now):
-                raise PermissionDenied("booking_started", starts=show(booking.starts_at),
-                                       pool=booking.environment.pool.name)
+            raise PermissionDenied("booking_started", starts=show(booking.starts_at),
+                                   pool=booking.environment.pool.name)
         await record(BookingDeleted(**about(booking)), organization_id=actor.organization_id, now=now)
         await booking.delete()
 
@@ -180,5 +180,6 @@ async def _member(actor: Member, member_id: int | None) -> Member:
 
 
 async def _require_holder_or_manager(actor: Member, booking: Booking) -> None:
-    if booking.member_id != actor.id and not await manages_environment(actor, booking.environment):
+    manager = await manages_environment(actor, booking.environment)
+    if not may_change_booking(holder=booking.member_id == actor.id, manager=manager):
         raise PermissionDenied("not_booking_holder_or_manager", pool=booking.environment.pool.name)

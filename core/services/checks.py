@@ -25,7 +25,7 @@ from core.models import (Alert, AlertBasis, Booking, ConstraintKind, Organizatio
 from core.queries.costs import pool_summary
 from core.rules import constraints as rules
 from core.services.alerts import record_evaluation
-from core.services.constraints import check_organization
+from core.queries.constraints import check_organization
 from core.services.handover import booking_ended, booking_started
 
 TTL_WARNING_WINDOW = timedelta(hours=24)

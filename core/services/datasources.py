@@ -1,4 +1,4 @@
-"""Cloud data sources: connect (credentials checked by the cloud first), list, test, edit, delete.
+"""Cloud data sources: connect (credentials checked by the cloud first), test, edit, delete (lists: core.queries).
 
 Non-secret fields are kept as JSON config; secret fields are sealed with the process SecretBox. One cloud
 account is connected once per organization (refused by its account id).
@@ -17,9 +17,9 @@ from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound
 from core.models import DataSource, Member, Organization, Pool, Role
 from core.permissions import load_actor, require_org_manager
+from core.queries.datasources import ACCOUNT_ID
 from core.services import lookup
 
-ACCOUNT_ID = "account_id"  # config key holding the cloud account the keys belong to
 
 
 async def connect_data_source(*, actor_id: int, kind: str, name: str, fields: dict, box: SecretBox,
@@ -43,15 +43,6 @@ async def connect_data_source(*, actor_id: int, kind: str, name: str, fields: di
         return await DataSource.create(organization_id=actor.organization_id, name=name, kind=kind, pool_id=pool.id,
                                        config={**config, ACCOUNT_ID: info.account_id},
                                        secret=box.seal(json.dumps(secrets)))
-
-
-async def list_data_sources(*, actor_id: int) -> list[DataSource]:
-    """The organization's data sources by name, with their last import status.
-
-    Raises: PermissionDenied.
-    """
-    actor = await _manager(actor_id)
-    return list(await DataSource.filter(organization_id=actor.organization_id).order_by("name", "id"))
 
 
 async def test_data_source(*, actor_id: int, data_source_id: int, box: SecretBox) -> AccountInfo:

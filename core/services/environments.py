@@ -1,4 +1,4 @@
-"""Shared environments: shareable resources, hand-made environments, their status and listing.
+"""Shared environments: mark resources shareable, make environments by hand, edit, (de)activate and delete them.
 
 Managing an environment (create, edit, (de)activate, delete) needs managing its pool: an org manager
 or a manager of that pool or of a pool above it. The pool of an environment made from a resource is
@@ -8,7 +8,6 @@ the resource's pool when it was marked.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -20,10 +19,9 @@ from core.db import transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.events import EnvironmentActivation, EnvironmentChanged
 from core.events.record import record
-from core.models import Booking, Member, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
+from core.models import Booking, Member, PowerSchedule, Resource, SharedEnvironment
 from core.permissions import load_actor, manages_pool, require_pool_manager
 from core.rules import bookings as rules
-from core.rules.bookings import EnvStatus
 from core.services import lookup
 from core.timefmt import show
 
@@ -32,20 +30,6 @@ MAX_PROPERTIES = 50
 PROPERTY_NAME_MAX = 64
 PROPERTY_VALUE_MAX = 1000
 DESCRIPTION_MAX = 2000
-
-
-@dataclass
-class EnvironmentView:
-    environment: SharedEnvironment
-    status: EnvStatus
-    current: Booking | None
-    next: Booking | None
-
-
-@dataclass
-class EnvironmentDetail(EnvironmentView):
-    upcoming: list[Booking] = field(default_factory=list)
-    waitlist: list[WaitlistEntry] = field(default_factory=list)
 
 
 async def load_environment(environment_id: int, organization_id: int) -> SharedEnvironment:
@@ -173,48 +157,12 @@ async def unmark_shareable(*, actor_id: int, resource_id: int, now: datetime | N
         await _delete(actor, env, now or utcnow())
 
 
-async def list_environments(organization_id: int, *, now: datetime | None = None,
-                            filter_text: str | None = None) -> list[EnvironmentView]:
-    """Environments of an organization by name with status, current and next booking in two queries."""
-    now = now or utcnow()
-    query = SharedEnvironment.filter(organization_id=organization_id)
-    text = (filter_text or "").strip()
-    if text:
-        query = query.filter(Q(name__icontains=text) | Q(description__icontains=text)
-                             | Q(resource_type__icontains=text) | Q(pool__name__icontains=text))
-    envs = await query.select_related("pool").order_by("name", "id")
-    by_env: dict[int, list[Booking]] = {env.id: [] for env in envs}
-    for booking in await _open_bookings(list(by_env), now):
-        by_env[booking.environment_id].append(booking)
-    return [_view(env, by_env[env.id], now) for env in envs]
-
-
-async def environment_detail(organization_id: int, environment_id: int, *,
-                             now: datetime | None = None) -> EnvironmentDetail:
-    """One environment with its current and upcoming bookings and its open waitlist.
-
-    Raises: NotFound.
-    """
-    now = now or utcnow()
-    env = await load_environment(environment_id, organization_id)
-    bookings = await _open_bookings([env.id], now)
-    waitlist = await WaitlistEntry.filter(environment_id=env.id, done_at=None).select_related("member").order_by("created_at", "id")
-    view = _view(env, bookings, now)
-    upcoming = [b for b in bookings if b.starts_at > now]
-    return EnvironmentDetail(env, view.status, view.current, view.next, upcoming, list(waitlist))
-
-
 async def _open_bookings(environment_ids: list[int], now: datetime) -> list[Booking]:
     if not environment_ids:
         return []
     return await (Booking.filter(environment_id__in=environment_ids)
                   .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
                   .select_related("member").order_by("starts_at"))
-
-
-def _view(env: SharedEnvironment, bookings: list[Booking], now: datetime) -> EnvironmentView:
-    current, next_one = rules.current_and_next(bookings, now)
-    return EnvironmentView(env, rules.status(env.active, current), current, next_one)
 
 
 async def _delete(actor: Member, env: SharedEnvironment, now: datetime) -> None:

@@ -191,11 +191,6 @@ async def skip_tonight(*, actor_id: int, resource_id: int, now: datetime | None 
                                              until=stop.at_utc + timedelta(minutes=1), created_by=actor)
 
 
-async def list_schedules(organization_id: int) -> list[PowerSchedule]:
-    """The organization's schedules by name."""
-    return await PowerSchedule.filter(organization_id=organization_id).order_by("name", "id")
-
-
 async def due_actions(organization_id: int, *, since: datetime, now: datetime) -> list[DueAction]:
     """What the scheduler owes for (since, now]: at most one action per active scheduled resource,
     the latest transition after overrides, so a restart after downtime acts once.

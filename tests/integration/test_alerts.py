@@ -7,6 +7,7 @@ from tortoise import connections
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.messages import render
 from core.models import Alert, AlertBasis, Pool, ThresholdType
+from core.queries.alerts import alert_pools, list_alerts, may_add_alerts
 from core.services import alerts, orgs
 from tests.factories import make_member, make_org
 
@@ -53,7 +54,7 @@ async def test_create_alert_stores_threshold_and_targets_and_lists_them(db):
     assert [m.id for m in stored.recipients] == [eng.id]
     assert (stored.state_month, stored.state_above, stored.created_by_id) == ("", False, fx.manager.id)
     await create(fx.manager, fx.root, based_on="forecast", threshold="2500.50", threshold_type="absolute")
-    listed = await alerts.list_alerts(fx.org.id)
+    listed = (await list_alerts(organization_id=fx.org.id, member_id=fx.manager.id)).rows
     assert [(s.pool_name, s.based_on, s.threshold, s.threshold_type) for s in listed] == [
         ("Acme", "forecast", Decimal("2500.50"), "absolute"), ("Dev", "cost", Decimal(90), "percentage")]
     assert listed[1].channels == ("C0123ABCD", "GABCDEFGH12") and listed[1].include_children
@@ -155,8 +156,9 @@ async def test_other_organizations_pools_members_and_alerts_are_not_found(db):
         await alerts.delete_alert(actor_id=fx.manager.id, alert_id=other_alert.id)
     assert err.value.code == "alert_not_found"
     assert [a.id for a in await Alert.all()] == [other_alert.id] and await recipient_links() == 0
-    assert await alerts.list_alerts(fx.org.id) == []
-    assert [s.id for s in await alerts.list_alerts(other.org.id)] == [other_alert.id]
+    assert (await list_alerts(organization_id=fx.org.id, member_id=fx.manager.id)).rows == ()
+    assert [s.id for s in (await list_alerts(organization_id=other.org.id, member_id=other.manager.id)).rows] == [
+        other_alert.id]
 
 
 async def test_delete_alert_removes_it_and_its_recipients(db):
@@ -221,3 +223,29 @@ async def test_concurrent_evaluations_fire_exactly_once(db, callers):
     assert sum(d.fire for d in decisions) == 1
     stored = await Alert.get(id=alert.id)
     assert (stored.state_month, stored.state_above) == ("2024-05", True)
+
+
+async def test_the_list_says_who_may_add_and_delete_exactly_as_the_services_allow(db):
+    fx, dev, dev_a, ops = await setup_tree()
+    on_dev_a = await create(fx.manager, dev_a)
+    on_ops = await create(fx.manager, ops, based_on="constraint")
+    dev_manager = await pool_manager(fx, "dev@acme.test", dev)
+    idle = await make_member(fx, "idle@acme.test", role="pool_manager")
+    eng = await make_member(fx, "eng@acme.test")
+
+    async def flags(member) -> tuple:
+        listed = await list_alerts(organization_id=fx.org.id, member_id=member.id)
+        return listed.can_add, {row.id: row.can_delete for row in listed.rows}
+
+    assert await flags(fx.manager) == (True, {on_dev_a.id: True, on_ops.id: True})
+    assert await flags(dev_manager) == (True, {on_dev_a.id: True, on_ops.id: False})
+    assert await flags(idle) == (False, {on_dev_a.id: False, on_ops.id: False})
+    assert await flags(eng) == (False, {on_dev_a.id: False, on_ops.id: False})
+    assert [await may_add_alerts(organization_id=fx.org.id, member_id=m.id) for m in (dev_manager, idle)] == [True, False]
+    assert await alert_pools(organization_id=fx.org.id, member_id=dev_manager.id) == [(dev.id, "Dev"), (dev_a.id, "Dev-A")]
+    assert await alert_pools(organization_id=fx.org.id, member_id=fx.manager.id, search="dev-") == [(dev_a.id, "Dev-A")]
+    with pytest.raises(PermissionDenied):
+        await alerts.delete_alert(actor_id=dev_manager.id, alert_id=on_ops.id)
+    await alerts.delete_alert(actor_id=dev_manager.id, alert_id=on_dev_a.id)
+    with pytest.raises(PermissionDenied):
+        await create(idle, ops, based_on="constraint")

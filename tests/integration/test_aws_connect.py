@@ -8,6 +8,7 @@ from core.adapters.base import CloudUnavailable
 from core.crypto import SecretBox
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import DataSource
+from core.queries.datasources import list_data_sources
 from core.services import datasources
 from tests.factories import make_member, make_org
 from tests.integration import aws_world as world
@@ -51,7 +52,9 @@ async def test_good_keys_connect_and_the_secret_is_sealed(db, aws):
     assert json.loads(BOX.open(stored.secret)) == {"secret_access_key": aws["root"]["secret_access_key"]}
     linked = await _connect(fx.manager.id, _linked_fields(aws["linked"]), kind="aws_linked", name="AWS dev")
     assert linked.config["account_id"] == world.LINKED_ACCOUNT
-    assert [s.name for s in await datasources.list_data_sources(actor_id=fx.manager.id)] == ["AWS dev", "AWS prod"]
+    listed = await list_data_sources(organization_id=fx.org.id, member_id=fx.manager.id)
+    assert [(s.name, s.account_id) for s in listed] == [("AWS dev", world.LINKED_ACCOUNT), ("AWS prod", world.ROOT_ACCOUNT)]
+    assert "secret" not in repr(listed).lower()
 
 
 @pytest.mark.parametrize("breaks, code, params", [
@@ -98,7 +101,7 @@ async def test_only_org_managers_manage_data_sources(db, aws, role):
     member = await make_member(fx, "m@acme.test", role=role)
     with pytest.raises(PermissionDenied):
         await _connect(member.id, _linked_fields(aws["linked"]), kind="aws_linked", name="X")
-    for call in (datasources.list_data_sources(actor_id=member.id),
+    for call in (list_data_sources(organization_id=fx.org.id, member_id=member.id),
                  datasources.test_data_source(actor_id=member.id, data_source_id=source.id, box=BOX),
                  datasources.edit_data_source(actor_id=member.id, data_source_id=source.id, box=BOX, name="Y"),
                  datasources.delete_data_source(actor_id=member.id, data_source_id=source.id)):

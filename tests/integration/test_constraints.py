@@ -6,6 +6,7 @@ import pytest
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import Expense, PoolPolicy, Resource, ResourceConstraint
 from core.rules.constraints import Effective, Violation
+from core.queries import constraints as reads
 from core.services import constraints as svc
 from tests.factories import make_org
 from tests.worlds.constraints import DAILY, FIRST_SEEN, NOW, TODAY, TOTAL, TTL, World, make_world, seen_resource, spend
@@ -22,7 +23,7 @@ async def _rows():
 
 
 async def _effective(w: World, resource: Resource | None = None):
-    return await svc.resource_constraints(resource_id=(resource or w.vm).id, organization_id=w.org_id)
+    return await reads.resource_constraints(resource_id=(resource or w.vm).id, organization_id=w.org_id)
 
 
 @pytest.mark.parametrize("kind, value", [(TTL, 1), (TTL, 720), (DAILY, 0), (TOTAL, "250")])
@@ -186,9 +187,9 @@ async def test_resource_of_another_organization_is_not_found(w):
         await svc.set_resource_limit(actor_id=w.boss.id, resource_id=foreign.id, kind="daily_expense_limit", amount=1)
     assert err.value.code == "resource_not_found"
     with pytest.raises(NotFound):
-        await svc.resource_constraints(resource_id=foreign.id, organization_id=w.org_id)
+        await reads.resource_constraints(resource_id=foreign.id, organization_id=w.org_id)
     with pytest.raises(NotFound):
-        await svc.check_resource(resource_id=foreign.id, organization_id=w.org_id, now=NOW)
+        await reads.check_resource(resource_id=foreign.id, organization_id=w.org_id, now=NOW)
     assert await ResourceConstraint.all().count() == 0
 
 
@@ -196,9 +197,9 @@ async def test_check_resource_reads_costs_and_compares_strictly(w):
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="daily_expense_limit", value=10)
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.root.id, kind="total_expense_limit", value=100)
     await spend(w.vm, d20240501="33.333333", d20240502="46.666667", yesterday="10.000000", today="10.000000")
-    assert await svc.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW) == []
+    assert await reads.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW) == []
     await Expense.filter(resource_id=w.vm.id, day=TODAY).update(cost=Decimal("10.100000"))
-    got = await svc.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW)
+    got = await reads.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW)
     assert got == [Violation(DAILY, 10, Decimal("10.100000"), "2024-05-10"),
                    Violation(TOTAL, 100, Decimal("100.100000"), "total:100")]
 
@@ -206,11 +207,11 @@ async def test_check_resource_reads_costs_and_compares_strictly(w):
 async def test_check_resource_ttl_from_first_seen_and_inactive(w):
     await svc.set_pool_policy(actor_id=w.boss.id, pool_id=w.squad.id, kind="ttl", value=216)
     deadline = FIRST_SEEN + timedelta(hours=216)
-    assert await svc.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=deadline - timedelta(seconds=1)) == []
-    got = await svc.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=deadline)
+    assert await reads.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=deadline - timedelta(seconds=1)) == []
+    got = await reads.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=deadline)
     assert got == [Violation(TTL, deadline, deadline, deadline.isoformat())]
     await Resource.filter(id=w.vm.id).update(active=False)
-    assert await svc.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW) == []
+    assert await reads.check_resource(resource_id=w.vm.id, organization_id=w.org_id, now=NOW) == []
 
 
 async def test_check_organization_finds_breaking_active_resources_only(w):
@@ -228,7 +229,7 @@ async def test_check_organization_finds_breaking_active_resources_only(w):
     await spend(calm, yesterday="5", today="4.99")
     beta = await make_org("Beta", "boss@beta.test")
     await spend(await seen_resource(beta.root, "foreign", active=True), yesterday="99")
-    got = await svc.check_organization(organization_id=w.org_id, now=NOW)
+    got = await reads.check_organization(organization_id=w.org_id, now=NOW)
     assert [(r.resource.id, r.violations) for r in got] == [
         (w.vm.id, [Violation(DAILY, 5, Decimal("6.000000"), "2024-05-09")]),
         (aged.id, [Violation(TTL, NOW - timedelta(hours=1), NOW, (NOW - timedelta(hours=1)).isoformat())]),

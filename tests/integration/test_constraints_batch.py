@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core.rules.constraints import Effective, Violation
+from core.queries import constraints as reads
 from core.services import constraints as svc
 from tests.factories import make_org
 from tests.probes import counting_queries
@@ -23,7 +24,7 @@ async def test_check_organization_query_count_does_not_grow_with_resources(w):
 
     async def count_queries() -> tuple[int, int]:
         with counting_queries() as calls:
-            got = await svc.check_organization(organization_id=w.org_id, now=NOW)
+            got = await reads.check_organization(organization_id=w.org_id, now=NOW)
         return len(got), len(calls)
 
     await spend(w.vm, today="2")
@@ -46,12 +47,12 @@ async def test_constraints_of_many_resources_matches_one_by_one_in_a_fixed_numbe
     foreign = await seen_resource(beta.root, "foreign")
     ids = [w.vm.id, gone.id, own.id, foreign.id]
     with counting_queries() as calls:
-        got = await svc.constraints_of(organization_id=w.org_id, resource_ids=ids, now=NOW)
+        got = await reads.constraints_of(organization_id=w.org_id, resource_ids=ids, now=NOW)
     assert sorted(got) == sorted([w.vm.id, gone.id, own.id])
     for resource_id, found in got.items():
-        assert found.resource.id == resource_id
-        assert found.effective == await svc.resource_constraints(resource_id=resource_id, organization_id=w.org_id)
-        assert found.violations == await svc.check_resource(resource_id=resource_id, organization_id=w.org_id,
+        assert found.resource_id == resource_id
+        assert found.effective == await reads.resource_constraints(resource_id=resource_id, organization_id=w.org_id)
+        assert found.violations == await reads.check_resource(resource_id=resource_id, organization_id=w.org_id,
                                                             now=NOW)
     deadline = FIRST_SEEN + timedelta(hours=24)
     assert got[w.vm.id].violations == [Violation(TTL, deadline, NOW, deadline.isoformat()),
@@ -60,6 +61,6 @@ async def test_constraints_of_many_resources_matches_one_by_one_in_a_fixed_numbe
     assert got[own.id].effective[TOTAL] == Effective(TOTAL, "resource", 3)
     assert got[own.id].violations == [Violation(TOTAL, 3, Decimal("4.000000"), "total:3")]
     with counting_queries() as one:
-        await svc.constraints_of(organization_id=w.org_id, resource_ids=[w.vm.id], now=NOW)
+        await reads.constraints_of(organization_id=w.org_id, resource_ids=[w.vm.id], now=NOW)
     assert len(calls) == len(one) == 6
-    assert await svc.constraints_of(organization_id=w.org_id, resource_ids=[], now=NOW) == {}
+    assert await reads.constraints_of(organization_id=w.org_id, resource_ids=[], now=NOW) == {}

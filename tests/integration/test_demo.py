@@ -6,12 +6,13 @@ import pytest
 
 from core.crypto import SecretBox
 from core.errors import Conflict
-from core.models import Alert, Expense, Organization, PowerSchedule, Resource
+from core.models import Alert, Expense, Member, Organization, PowerSchedule, Resource, Role
+from core.queries import constraints as reads
+from core.queries import environments
 from core.queries.costs import pool_summary, pool_tree
 from core.rules import power
 from core.rules.assignment import validate_conditions
 from core.rules.bookings import EnvStatus
-from core.services import constraints, environments
 from core.services.demo import DEMO_NAME, load_demo
 from core.models import AssignmentRule, OutboxMessage
 from jobs.runner import Deps, run_job
@@ -43,9 +44,10 @@ async def test_demo_environments_schedule_rules_and_alerts_are_valid(db):
     await load_demo(now=NOW)
     org = await Organization.get(name=DEMO_NAME)
 
-    views = await environments.list_environments(org.id, now=NOW)
-    assert len(views) == 4
-    assert [v.status for v in views].count(EnvStatus.IN_USE) == 1
+    manager = await Member.filter(organization=org, role=Role.ORG_MANAGER).first()
+    page = await environments.list_environments(organization_id=org.id, member_id=manager.id, now=NOW)
+    assert len(page.rows) == page.total == 4
+    assert [row.status for row in page.rows].count(EnvStatus.IN_USE) == 1
 
     schedule = await PowerSchedule.get(organization=org)
     spec = power.ScheduleSpec.from_model(schedule)
@@ -57,7 +59,7 @@ async def test_demo_environments_schedule_rules_and_alerts_are_valid(db):
         assert validate_conditions(rule.conditions)
     assert await Alert.filter(organization=org).count() == 3
 
-    flagged = await constraints.check_organization(organization_id=org.id, now=NOW)
+    flagged = await reads.check_organization(organization_id=org.id, now=NOW)
     assert flagged, "the sample data shows at least one constraint violation"
 
 

@@ -1,11 +1,9 @@
-import logging
 from datetime import datetime
 
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.models import Booking, PowerSchedule, Resource, SharedEnvironment, WaitlistEntry
-from core.rules.bookings import EnvStatus
+from core.models import Booking, PowerSchedule, Resource, SharedEnvironment
 from core.services import environments as envs
 from tests.worlds.environments import HOUR, NOW, World, make_world, other_org_member
 
@@ -141,78 +139,18 @@ async def test_update_environment_refusals_write_nothing(w):
     assert same.name == "stage"
 
 
-async def test_set_active_and_status(w):
+async def test_set_active_refuses_who_does_not_manage_the_pool(w):
     with pytest.raises(PermissionDenied):
         await envs.set_environment_active(actor_id=w.eng.id, environment_id=w.env.id, active=False)
     assert (await SharedEnvironment.get(id=w.env.id)).active
     await envs.set_environment_active(actor_id=w.team_manager.id, environment_id=w.env.id, active=False)
-    [view] = await envs.list_environments(w.org_id, now=NOW)
-    assert view.status == EnvStatus.UNAVAILABLE
+    assert not (await SharedEnvironment.get(id=w.env.id)).active
     await envs.set_environment_active(actor_id=w.boss.id, environment_id=w.env.id, active=True)
-    [view] = await envs.list_environments(w.org_id, now=NOW)
-    assert view.status == EnvStatus.AVAILABLE and view.current is None and view.next is None
+    assert (await SharedEnvironment.get(id=w.env.id)).active
 
 
 async def _book(w: World, env: SharedEnvironment, start: datetime, end: datetime | None) -> Booking:
     return await Booking.create(environment=env, member=w.holder, created_by=w.holder, starts_at=start, ends_at=end)
-
-
-async def test_list_environments_shows_current_and_next_booking(w):
-    busy = await envs.create_environment(actor_id=w.boss.id, pool_id=w.other.id, name="busy", description="db box")
-    await _book(w, busy, NOW - 2 * HOUR, NOW - HOUR)
-    current = await _book(w, busy, NOW - HOUR, NOW + HOUR)
-    upcoming = await _book(w, busy, NOW + 3 * HOUR, None)
-    await _book(w, w.env, NOW + 5 * HOUR, NOW + 6 * HOUR)
-    views = {v.environment.name: v for v in await envs.list_environments(w.org_id, now=NOW)}
-    assert views["busy"].status == EnvStatus.IN_USE
-    assert (views["busy"].current.id, views["busy"].next.id) == (current.id, upcoming.id)
-    assert views["busy"].current.member.email == "holder@acme.test"
-    assert views["stage"].status == EnvStatus.AVAILABLE and views["stage"].next.starts_at == NOW + 5 * HOUR
-    at_end = {v.environment.name: v for v in await envs.list_environments(w.org_id, now=NOW + HOUR)}
-    assert at_end["busy"].status == EnvStatus.AVAILABLE and at_end["busy"].current is None
-
-
-async def test_list_environments_query_count_does_not_grow_with_environments(w, caplog):
-    async def queries() -> int:
-        caplog.clear()
-        with caplog.at_level(logging.DEBUG, logger="tortoise.db_client"):
-            await envs.list_environments(w.org_id, now=NOW)
-        return len([r for r in caplog.records if "SELECT" in r.getMessage()])
-
-    await _book(w, w.env, NOW - HOUR, NOW + HOUR)
-    one = await queries()
-    for name in ("a", "b", "c"):
-        env = await envs.create_environment(actor_id=w.boss.id, pool_id=w.other.id, name=name)
-        await _book(w, env, NOW, NOW + HOUR)
-    assert await queries() == one == 2
-
-
-@pytest.mark.parametrize("text, names", [
-    ("STA", ["stage"]), ("db", ["busy"]), ("other", ["busy"]), ("environment", ["busy", "stage"]), ("zzz", []),
-    ("  ", ["busy", "stage"]),
-])
-async def test_list_environments_filters(w, text, names):
-    await envs.create_environment(actor_id=w.boss.id, pool_id=w.other.id, name="busy", description="db box")
-    assert [v.environment.name for v in await envs.list_environments(w.org_id, now=NOW, filter_text=text)] == names
-
-
-async def test_list_environments_is_scoped_to_the_organization(w):
-    stranger = await other_org_member()
-    assert await envs.list_environments(stranger.organization_id, now=NOW) == []
-    with pytest.raises(NotFound):
-        await envs.environment_detail(stranger.organization_id, w.env.id, now=NOW)
-
-
-async def test_environment_detail_lists_upcoming_and_waitlist(w):
-    await _book(w, w.env, NOW - 3 * HOUR, NOW - 2 * HOUR)
-    current = await _book(w, w.env, NOW - HOUR, NOW + HOUR)
-    later = await _book(w, w.env, NOW + 2 * HOUR, NOW + 3 * HOUR)
-    await WaitlistEntry.create(environment=w.env, member=w.eng, acquire=True)
-    await WaitlistEntry.create(environment=w.env, member=w.holder, done_at=NOW)
-    detail = await envs.environment_detail(w.org_id, w.env.id, now=NOW)
-    assert detail.status == EnvStatus.IN_USE and detail.current.id == current.id
-    assert [b.id for b in detail.upcoming] == [later.id]
-    assert [e.member.email for e in detail.waitlist] == ["eng@acme.test"]
 
 
 async def test_delete_environment_refused_while_in_use(w):

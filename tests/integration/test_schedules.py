@@ -6,6 +6,7 @@ import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.models import PowerSchedule, Resource, ScheduleMode, SharedEnvironment
+from core.queries.schedules import list_schedules
 from core.services import schedules
 from tests.factories import make_resource
 from tests.integration.schedule_world import OFFICE, make_world, office_schedule
@@ -230,9 +231,14 @@ async def test_detach_takes_resources_off_only_their_own_schedule(db):
     assert await Resource.filter(power_schedule_id=None).values_list("id", flat=True) == [w.dev_vm.id]
 
 
-async def test_list_schedules_is_per_organization_by_name(db):
+async def test_list_schedules_is_per_organization_by_name_paged_with_resource_counts(db):
     w = await make_world()
-    await office_schedule(w, name="Zeta")
+    zeta = await office_schedule(w, name="Zeta")
     await office_schedule(w, name="Alpha")
     await office_schedule(await make_world("Globex"), name="Beta")
-    assert [s.name for s in await schedules.list_schedules(w.fx.org.id)] == ["Alpha", "Zeta"]
+    await schedules.attach_resources(actor_id=w.fx.manager.id, schedule_id=zeta.id, resource_ids=[w.dev_vm.id])
+    page = await list_schedules(organization_id=w.fx.org.id)
+    assert [(s.name, s.resources) for s in page.rows] == [("Alpha", 0), ("Zeta", 1)] and page.total == 2
+    assert page.rows[1].periods == tuple(zeta.periods) and page.rows[1].mode == zeta.mode.value
+    second = await list_schedules(organization_id=w.fx.org.id, offset=1, limit=1)
+    assert [s.name for s in second.rows] == ["Zeta"] and not second.has_more

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.models import DataSource, OutboxMessage, Resource
-from core.services import schedules
+from core.queries.schedules import list_schedules
 from tests.integration import fake_cloud
 from tests.scenario.jobs_world import ALERTS, BOSS, ENVS, NOW, OWNER, WAITER, make_jobs_world
 
@@ -27,15 +27,14 @@ def cloud(monkeypatch):
 
 async def _more_office_vms(world) -> list[str]:
     """Office VMs in two regions on the office-vm schedule (stop at 19:00, warned at 18:30)."""
-    schedule = await schedules.list_schedules(world.fx.org.id)
-    office = next(s for s in schedule if s.name == "office-vm")
+    office = next(s for s in (await list_schedules(organization_id=world.fx.org.id)).rows if s.name == "office-vm")
     names = []
     for n in range(OFFICE_VMS):
         name = f"office-{n:02d}"
         vm = await Resource.create(organization=world.fx.org, pool=world.dev, owner=world.owner, name=name,
                                    cloud_resource_id=name, region=("eu-west-1", "us-east-1")[n % 2],
                                    resource_type="instance", first_seen=NOW, last_seen=NOW,
-                                   data_source_id=world.office_vm.data_source_id, power_schedule=office)
+                                   data_source_id=world.office_vm.data_source_id, power_schedule_id=office.id)
         names.append(vm.cloud_resource_id)
     return names
 

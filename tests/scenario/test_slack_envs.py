@@ -9,7 +9,7 @@ from bot.views.common import micros
 from core.models import Booking, WaitlistEntry
 from core.services.bookings import create_booking
 from tests.scenario.slack_fake import CONSOLE, buttons, clock, date, pick, state, text, texts
-from tests.scenario.slack_world import ENGINEER, OWNER, make_world
+from tests.scenario.slack_world import BOSS, ENGINEER, OWNER, make_world
 
 
 async def _open_book(slack, user: str, env_id: int) -> tuple[dict, str]:
@@ -26,24 +26,26 @@ def _local(day: datetime, hour: int, zone: str) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
 
 
-async def test_details_show_properties_bookings_and_the_actions(slack):
+async def test_details_show_properties_bookings_and_the_actions_each_person_may_take(slack):
     world = await make_world(slack.fake)
     booking = await create_booking(actor_id=world.engineer.id, environment_id=world.staging.id, starts_at=world.now,
                                    ends_at=world.now + timedelta(hours=3))
-    _, _, url = await slack.click(OWNER, ids.ENV_DETAILS, world.staging.id)
-    answer = await _answer(slack, url)
-    shown = texts(answer)
-    assert "Staging stand" in shown and "*ip*: 10.0.0.5" in shown and "*In use* by eng since <!date^" in shown
-    assert f"<{CONSOLE}/environments/{world.staging.id}|Open in the Cloudtuner console>" in shown
     ends = micros(booking.ends_at)
     value = f"{booking.id}:{world.staging.id}"
     env = str(world.staging.id)
-    assert buttons(answer) == [(ids.BOOKING_RELEASE, value), (ids.booking_extend("1h"), f"{value}:{ends}"),
-                               (ids.booking_extend("1d"), f"{value}:{ends}"), (ids.BOOKING_EXTEND_TO, f"{value}:{ends}"),
-                               (ids.BOOKING_DELETE, value), (ids.ENV_BOOK, env), (ids.WAITLIST_JOIN, env),
-                               (ids.WAITLIST_ACQUIRE, env)]
-    assert "Tell me when free" in shown and "Give it to me when free…" in shown and "Extend to…" in shown
-    assert answer["replace_original"] is False
+    release_extend = [(ids.BOOKING_RELEASE, value), (ids.booking_extend("1h"), f"{value}:{ends}"),
+                      (ids.booking_extend("1d"), f"{value}:{ends}"), (ids.BOOKING_EXTEND_TO, f"{value}:{ends}")]
+    for user, booking_actions in ((ENGINEER, release_extend), (OWNER, []),
+                                  (BOSS, release_extend + [(ids.BOOKING_DELETE, value)])):
+        _, _, url = await slack.click(user, ids.ENV_DETAILS, world.staging.id)
+        answer = await _answer(slack, url)
+        shown = texts(answer)
+        assert "Staging stand" in shown and "*ip*: 10.0.0.5" in shown and "*In use* by eng since <!date^" in shown
+        assert f"<{CONSOLE}/environments/{world.staging.id}|Open in the Cloudtuner console>" in shown
+        assert buttons(answer) == booking_actions + [(ids.ENV_BOOK, env), (ids.WAITLIST_JOIN, env),
+                                                     (ids.WAITLIST_ACQUIRE, env)], user
+        assert "Tell me when free" in shown and "Give it to me when free…" in shown
+        assert answer["replace_original"] is False
 
 
 async def test_book_modal_takes_start_and_end_in_the_persons_slack_time_zone(slack):

@@ -1,13 +1,15 @@
-"""What a page costs the database: the resources list and the App Home read in a fixed number of queries,
-however many resources are on the page or pools need attention."""
+"""What a page costs the database: the resources, envs and schedules lists and the App Home read in a fixed
+number of statements, however many rows there are, are on the page or pools need attention."""
 
 from datetime import timedelta
 from decimal import Decimal
 
+from bot import ids
 from core.models import Pool
-from core.services import constraints, resources
+from core.services import constraints, environments, resources, schedules
+from core.services.bookings import create_booking
 from tests.probes import counting_queries
-from tests.scenario.slack_fake import texts
+from tests.scenario.slack_fake import buttons, texts
 from tests.scenario.slack_world import BOSS, OWNER, make_resource, make_world
 
 
@@ -69,3 +71,39 @@ async def test_the_app_home_costs_the_same_queries_for_one_pool_over_its_limit_o
     assert order == sorted(order)  # most over their limit first: Dev, then team-11 (13 for a limit of 1)...
     assert "|team-02>" not in shown and "|team-00>" not in shown
     assert many_queries == one_queries
+
+
+async def test_an_envs_page_costs_the_same_statements_for_two_environments_or_forty(slack):
+    world = await make_world(slack.fake)
+    await _slash(slack, OWNER, "envs")  # the first contact links the person; that is not the page's cost
+    small, small_queries = await _counted_slash(slack, OWNER, "envs")
+    assert "staging" in texts(small) and "More" not in texts(small)
+    for n in range(40):
+        env = await environments.create_environment(actor_id=world.boss.id, pool_id=world.dev.id, name=f"env-{n:02d}")
+        await create_booking(actor_id=world.engineer.id, environment_id=env.id, starts_at=world.now + timedelta(hours=1),
+                             ends_at=world.now + timedelta(hours=2))
+    full, full_queries = await _counted_slash(slack, OWNER, "envs")
+    shown = texts(full)
+    assert shown.count("Next: eng from") == 15 and "env-14" in shown and "env-15" not in shown
+    assert any(action == ids.ENV_PAGE for action, _ in buttons(full))
+    assert full_queries == small_queries
+
+
+async def test_the_schedules_page_costs_the_same_statements_for_one_schedule_or_thirty(slack):
+    world = await make_world(slack.fake)
+    office = [{"weekdays": [0, 1, 2, 3, 4], "start": "08:00", "stop": "19:00"}]
+    first = await schedules.create_schedule(actor_id=world.boss.id, name="s-00", timezone="UTC", periods=office)
+    await schedules.attach_resources(actor_id=world.boss.id, schedule_id=first.id, resource_ids=[world.big.id])
+    await _slash(slack, OWNER, "envs")  # the first contact links the person; that is not the page's cost
+    small, small_queries = await _counted_slash(slack, OWNER, "schedules")
+    assert "1 resource(s)" in texts(small)
+    for n in range(1, 45):
+        schedule = await schedules.create_schedule(actor_id=world.boss.id, name=f"s-{n:02d}", timezone="UTC",
+                                                   periods=office)
+        vm = await make_resource(world.fx, world.dev, f"vm-{n}", world.owner, world.now)
+        await schedules.attach_resources(actor_id=world.boss.id, schedule_id=schedule.id, resource_ids=[vm.id])
+    full, full_queries = await _counted_slash(slack, OWNER, "schedules")
+    shown = texts(full)
+    assert shown.count("1 resource(s)") == 40 and "s-39" in shown and "s-40" not in shown
+    assert "…and 5 more in the console." in shown
+    assert full_queries == small_queries

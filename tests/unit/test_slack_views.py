@@ -1,5 +1,6 @@
 """Block Kit builders: pure data in, exact blocks out."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -9,24 +10,29 @@ from bot import ids
 from bot.links import Console
 from bot.views.alerts import alert_list, describe, pool_options
 from bot.views.common import escape, from_micros, link, micros, money, when
-from bot.views.envs import (BookingLine, EnvCard, book_modal, env_list, extend_modal, length_label, status_line,
+from bot.views.envs import (book_modal, env_detail, env_list, extend_modal, length_label, status_line,
                             waitlist_modal)
 from bot.views.help import help_message
-from bot.views.resources import Constraint, ResourceCard, resource_list, warnings
-from bot.views.schedules import days
+from bot.views.resources import resource_detail, resource_list, warnings
+from bot.views.schedules import days, schedule_list
 from core.models.enums import ConstraintKind
+from core.queries.alerts import AlertList, AlertRow
+from core.queries.environments import BookingRow, EnvironmentDetail, EnvironmentRow
+from core.queries.paging import Page
+from core.queries.resources import AppliedConstraint, ResourceRow
+from core.queries.schedules import ScheduleRow
 from core.rules.bookings import EnvStatus
 from core.rules.constraints import Violation
-from core.services.alerts import AlertSummary
 
 CONSOLE = Console("https://ct.test")
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 
 
-def _card(**changes) -> ResourceCard:
-    values = dict(id=7, name="vm-<big>", resource_type="instance", region="eu-west-1", pool_id=3, pool="Dev",
-                  owner="ann", cloud_resource_id="i-1", cost=Decimal("1234.5"), currency="EUR")
-    return ResourceCard(**{**values, **changes})
+def _card(**changes) -> ResourceRow:
+    values = dict(id=7, name="vm-<big>", cloud_resource_id="i-1", resource_type="instance", region="eu-west-1",
+                  pool_id=3, pool_name="Dev", owner_id=4, owner_name="ann", active=True, cost=Decimal("1234.5"),
+                  constraints=(), violations=(), can_change=True)
+    return ResourceRow(**{**values, **changes})
 
 
 def test_text_helpers():
@@ -40,7 +46,7 @@ def test_text_helpers():
 
 
 def test_resource_list_is_exactly_this():
-    message = resource_list([_card()], title="Your resources in Acme", empty="-", offset=0, has_more=True,
+    message = resource_list(Page((_card(),), total=2), title="Your resources in Acme", empty="-", currency="EUR",
                             console=CONSOLE, now=NOW)
     assert message.text == "Your resources in Acme (1–1)"
     assert message.blocks == [
@@ -58,30 +64,49 @@ def test_resource_list_is_exactly_this():
 
 
 def test_an_empty_first_page_says_so():
-    message = resource_list([], title="t", empty="You own no resources in Acme.", offset=0, has_more=False,
+    message = resource_list(Page((), total=0), title="t", empty="You own no resources in Acme.", currency="EUR",
                             console=CONSOLE, now=NOW)
     assert message.text == "You own no resources in Acme." and len(message.blocks) == 2
 
 
 def test_warnings_name_each_broken_constraint_and_a_ttl_ending_soon():
-    card = _card(constraints=(Constraint(ConstraintKind.TTL, NOW + timedelta(hours=3), "own"),),
+    card = _card(constraints=(AppliedConstraint(ConstraintKind.TTL, NOW + timedelta(hours=3)),),
                  violations=(Violation(ConstraintKind.DAILY_EXPENSE_LIMIT, 10, Decimal("12.5"), "2026-03-10"),
                              Violation(ConstraintKind.TOTAL_EXPENSE_LIMIT, 100, Decimal("150"), "total:100")))
-    assert warnings(card, NOW) == [
+    assert warnings(card, "EUR", NOW) == [
         ":warning: 12.50 EUR on 2026-03-10, above the daily limit of 10.00 EUR",
         ":warning: 150.00 EUR in total, above the limit of 100.00 EUR",
         f":hourglass_flowing_sand: TTL ends {when(NOW + timedelta(hours=3))}"]
-    later = _card(constraints=(Constraint(ConstraintKind.TTL, NOW + timedelta(days=2), "own"),))
-    assert warnings(later, NOW) == []
+    later = _card(constraints=(AppliedConstraint(ConstraintKind.TTL, NOW + timedelta(days=2)),))
+    assert warnings(later, "EUR", NOW) == []
     passed = _card(violations=(Violation(ConstraintKind.TTL, NOW - timedelta(hours=1), NOW, "x"),))
-    assert warnings(passed, NOW) == [f":warning: TTL passed {when(NOW - timedelta(hours=1))}"]
+    assert warnings(passed, "EUR", NOW) == [f":warning: TTL passed {when(NOW - timedelta(hours=1))}"]
+
+
+def _env(id: int, name: str, status: EnvStatus, **changes) -> EnvironmentRow:
+    values = dict(id=id, name=name, resource_type="environment", pool_id=3, pool_name="Dev",
+                  active=status != EnvStatus.UNAVAILABLE, status=status, current=None, next=None,
+                  can_book=status != EnvStatus.UNAVAILABLE, can_manage=False)
+    return EnvironmentRow(**{**values, **changes})
+
+
+def _booking(id: int, **flags) -> BookingRow:
+    values = dict(can_release=False, can_extend=False, can_delete=False)
+    return BookingRow(id, 1, 4, "eng", NOW, NOW + timedelta(hours=1), "", **{**values, **flags})
+
+
+def test_resource_detail_offers_its_actions_only_to_who_may_change_it():
+    policy = AppliedConstraint(ConstraintKind.DAILY_EXPENSE_LIMIT, 10, pool_id=3, pool_name="Dev")
+    owner = resource_detail(_card(constraints=(policy,)), currency="EUR", console=CONSOLE, now=NOW)
+    assert "Daily limit: 10.00 EUR (policy of Dev)" in owner.blocks[2]["text"]["text"]
+    assert [b.get("block_id") for b in owner.blocks if b["type"] == "actions"] == ["resource:7"]
+    other = resource_detail(_card(can_change=False), currency="EUR", console=CONSOLE, now=NOW)
+    assert all(b["type"] != "actions" for b in other.blocks)
 
 
 def test_env_list_offers_book_only_when_it_can_be_booked():
-    booking = BookingLine(5, "eng", NOW, NOW + timedelta(hours=1))
-    cards = [EnvCard(1, "staging", "environment", "Dev", EnvStatus.IN_USE, current=booking),
-             EnvCard(2, "old", "instance", "Dev", EnvStatus.UNAVAILABLE)]
-    message = env_list(cards, filter_text="", offset=0, has_more=False, console=CONSOLE)
+    cards = (_env(1, "staging", EnvStatus.IN_USE, current=_booking(5)), _env(2, "old", EnvStatus.UNAVAILABLE))
+    message = env_list(Page(cards, total=2), filter_text="", console=CONSOLE)
     actions = [b for b in message.blocks if b["type"] == "actions"]
     assert [[e["action_id"] for e in a["elements"]] for a in actions] == [[ids.ENV_BOOK, ids.ENV_DETAILS],
                                                                           [ids.ENV_DETAILS]]
@@ -89,24 +114,54 @@ def test_env_list_offers_book_only_when_it_can_be_booked():
 
 
 def test_env_list_pages_with_the_filter_kept():
-    cards = [EnvCard(i, f"e{i}", "environment", "Dev", EnvStatus.AVAILABLE) for i in range(3)]
-    message = env_list(cards, filter_text="stag", offset=15, has_more=True, console=CONSOLE)
+    cards = tuple(_env(i, f"e{i}", EnvStatus.AVAILABLE) for i in range(3))
+    message = env_list(Page(cards, total=19, offset=15), filter_text="stag", console=CONSOLE)
     more = message.blocks[-2]["elements"][0]
     assert (more["action_id"], more["value"]) == (ids.ENV_PAGE, "18:stag")
     assert message.text == "Shared environments matching “stag”"
+    last = env_list(Page(cards, total=18, offset=15), filter_text="stag", console=CONSOLE)
+    assert all(e["action_id"] != ids.ENV_PAGE for b in last.blocks if b["type"] == "actions" for e in b["elements"])
 
 
-def test_alerts_describe_threshold_and_targets():
-    alert = AlertSummary(id=1, pool_id=3, pool_name="Dev", based_on="forecast", threshold=Decimal("500"),
-                         threshold_type="absolute", include_children=True, channels=("C0123ABCD",),
-                         recipient_ids=(4,), recipients=("ann",))
+@pytest.mark.parametrize("flags, shown", [
+    ({}, []),
+    ({"can_release": True, "can_extend": True}, [ids.BOOKING_RELEASE, ids.booking_extend("1h"),
+                                                 ids.booking_extend("1d"), ids.BOOKING_EXTEND_TO]),
+    ({"can_delete": True}, [ids.BOOKING_DELETE]),
+])
+def test_env_detail_shows_only_the_booking_actions_the_viewer_may_take(flags, shown):
+    current = _booking(5, **flags)
+    detail = EnvironmentDetail(**vars(_env(1, "staging", EnvStatus.IN_USE, current=current)),
+                               upcoming=(_booking(6, **flags),))
+    blocks = env_detail(detail, console=CONSOLE).blocks
+    booking_actions = [e["action_id"] for b in blocks if b.get("block_id") == "booking:5" for e in b["elements"]]
+    assert booking_actions == shown
+    upcoming = next(b for b in blocks if b["type"] == "section" and b["text"]["text"].startswith("eng:"))
+    assert ("accessory" in upcoming) == flags.get("can_delete", False)
+
+
+def test_alerts_describe_threshold_and_targets_and_offer_what_the_viewer_may_do():
+    alert = AlertRow(id=1, pool_id=3, pool_name="Dev", based_on="forecast", threshold=Decimal("500"),
+                     threshold_type="absolute", include_children=True, channels=("C0123ABCD",),
+                     recipient_ids=(4,), recipients=("ann",), can_delete=False)
     assert describe(alert, "USD") == "Forecast for this month reaches 500.00 USD (with sub-pools) → <#C0123ABCD>, ann"
-    engineer = alert_list([alert], currency="USD", can_manage=False, console=CONSOLE)
+    engineer = alert_list(AlertList((alert,), can_add=False), currency="USD", console=CONSOLE)
     assert all("accessory" not in b for b in engineer.blocks) and all(b["type"] != "actions" for b in engineer.blocks)
-    manager = alert_list([alert], currency="USD", can_manage=True, console=CONSOLE)
+    other_pool = alert_list(AlertList((alert,), can_add=True), currency="USD", console=CONSOLE)
+    assert "accessory" not in other_pool.blocks[1] and other_pool.blocks[2]["elements"][0]["action_id"] == ids.ALERT_ADD
+    manager = alert_list(AlertList((replace(alert, can_delete=True),), can_add=True), currency="USD", console=CONSOLE)
     assert manager.blocks[1]["accessory"]["action_id"] == ids.ALERT_DELETE
     assert manager.blocks[1]["accessory"]["confirm"]["style"] == "danger"
     assert len(pool_options([(i, f"p{i}") for i in range(150)])) == 100
+
+
+def test_schedule_list_says_how_many_more_there_are():
+    row = ScheduleRow(1, "Office", "Europe/Berlin", "start_and_stop", True,
+                      ({"weekdays": [0, 1, 2, 3, 4], "start": "08:00", "stop": "19:00"},), 2)
+    shown = schedule_list(Page((row,), total=3), console=CONSOLE)
+    assert "Mon–Fri 08:00–19:00 · 2 resource(s)" in shown.blocks[1]["text"]["text"]
+    assert shown.blocks[2]["elements"][0]["text"] == "…and 2 more in the console." and shown.text == "3 power schedule(s)"
+    assert all(b["type"] != "context" for b in schedule_list(Page((row,), total=1), console=CONSOLE).blocks[:-1])
 
 
 def test_weekday_ranges_and_help():
