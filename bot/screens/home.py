@@ -1,7 +1,7 @@
 """The App Home dashboard: my resources and their constraints, my bookings, pools needing attention.
 
-Pools needing attention are summarized all at once (core.queries.costs.pool_summaries: one grouped query
-of daily costs for every pool the person manages), so the tab costs the same number of queries however
+Pools needing attention are summarized all at once (core.queries.costs.pools_needing_attention: one grouped
+query of daily costs for every pool the person manages), so the tab costs the same number of queries however
 many pools there are; it shows the POOLS_SHOWN most over their limit and says how many more there are.
 """
 
@@ -13,10 +13,9 @@ from bot.links import Console
 from bot.views.home import MyBooking, PoolAttention, home_view
 from core.clock import utcnow
 from core.models import Member
-from core.queries.costs import PoolSummary, pool_summaries, pool_tree
+from core.queries.costs import pools_needing_attention
 from core.queries.environments import booked_by_member
 from core.queries.resources import list_resources
-from core.queries.viewer import viewer
 
 TOP_RESOURCES = 5
 POOLS_SHOWN = 10
@@ -44,18 +43,10 @@ async def my_bookings(member: Member, now: datetime) -> list[MyBooking]:
 
 
 async def attention(member: Member, now: datetime) -> tuple[list[PoolAttention], int]:
-    """Pools with a limit that the member manages and that are over it or forecast to be, most over first:
-    the first POOLS_SHOWN of them, and how many more there are."""
-    tree = await pool_tree(member.organization_id)
-    who = await viewer(organization_id=member.organization_id, member_id=member.id)
-    limited = [row.pool.id for row in tree if row.pool.monthly_limit > 0 and who.manages(row.pool.id)]
-    summaries = await pool_summaries(member.organization_id, today=now.date(), pool_ids=limited)
-    over = sorted((s for s in summaries.values() if s.exceeded or s.forecast_overspend), key=_most_over)
-    shown = [PoolAttention(s.pool.id, s.pool.name, s.cost, s.limit, s.forecast.value, s.exceeded, s.forecast.formula)
-             for s in over[:POOLS_SHOWN]]
-    return shown, len(over) - len(shown)
-
-
-def _most_over(summary: PoolSummary) -> tuple:
-    """Over the limit already before only forecast over it, then by forecast per unit of limit."""
-    return not summary.exceeded, -(summary.forecast.value / summary.limit), summary.pool.name, summary.pool.id
+    """The first POOLS_SHOWN pools the member manages that are over their limit or forecast to be, and how many
+    more there are."""
+    page = await pools_needing_attention(organization_id=member.organization_id, member_id=member.id,
+                                         today=now.date(), limit=POOLS_SHOWN)
+    shown = [PoolAttention(s.pool_id, s.pool_name, s.cost, s.limit, s.forecast.value, s.exceeded, s.forecast.formula)
+             for s in page.rows]
+    return shown, page.total - len(shown)

@@ -36,9 +36,9 @@ async def resources_page(member: Member, *, console: Console, offset: int = 0, p
 async def _pool(organization_id: int, wanted: str) -> tuple[int, str]:
     """A pool of the organization by id or by name (any case)."""
     wanted = wanted.strip()
-    for row in await pool_tree(organization_id):
-        if str(row.pool.id) == wanted or row.pool.name.lower() == wanted.lower():
-            return row.pool.id, row.pool.name
+    for row in await pool_tree(organization_id=organization_id):
+        if str(row.id) == wanted or row.name.lower() == wanted.lower():
+            return row.id, row.name
     raise NotFound("pool_not_found", pool_id=wanted)
 
 

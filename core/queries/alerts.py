@@ -68,5 +68,5 @@ async def alert_pools(*, organization_id: int, member_id: int, search: str = "")
     """
     who = await viewer(organization_id=organization_id, member_id=member_id)
     text = (search or "").strip().lower()
-    return [(row.pool.id, row.pool.name) for row in await pool_tree(organization_id)
-            if who.manages(row.pool.id) and text in row.pool.name.lower()]
+    return [(row.id, row.name) for row in await pool_tree(organization_id=organization_id)
+            if who.manages(row.id) and text in row.name.lower()]

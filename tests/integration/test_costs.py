@@ -7,9 +7,10 @@ import pytest
 
 from core.errors import NotFound
 from core.models import Expense, Pool, Resource
-from core.queries.costs import pool_cost, pool_summaries, pool_summary, pool_tree, subtree_ids
+from core.queries.costs import (pool_cost, pool_summaries, pool_summary, pool_tree, pools_needing_attention,
+                                subtree_ids)
 from core.services.pools import create_pool
-from tests.factories import make_org, make_resource
+from tests.factories import make_org, make_pool_manager, make_resource
 from tests.probes import counting_queries
 
 D = Decimal
@@ -33,10 +34,10 @@ async def test_pool_tree_is_depth_first_with_siblings_by_name(db):
     fx = await make_org()
     other = await make_org("Other", "boss@other.test")
     dev, frontend, backend, ops = await _tree(fx)
-    rows = await pool_tree(fx.org.id)
-    assert [(r.pool.name, r.depth) for r in rows] == [
+    rows = await pool_tree(organization_id=fx.org.id)
+    assert [(r.name, r.depth) for r in rows] == [
         ("Acme", 0), ("dev", 1), ("backend", 2), ("frontend", 2), ("ops", 1)]
-    assert [r.pool.id for r in await pool_tree(other.org.id)] == [other.root.id]
+    assert [r.id for r in await pool_tree(organization_id=other.org.id)] == [other.root.id]
 
 
 async def test_subtree_ids(db):
@@ -149,13 +150,28 @@ async def test_pool_summaries_match_pool_summary_in_a_fixed_number_of_queries(db
     await _spend(await make_resource(other.root, "elsewhere"), date(2024, 4, 1), today, "1000")
     wanted = [dev.id, frontend.id, ops.id, fx.root.id, other.root.id]
     with counting_queries() as calls:
-        got = await pool_summaries(fx.org.id, today=today, pool_ids=wanted)
+        got = await pool_summaries(organization_id=fx.org.id, today=today, pool_ids=wanted)
     assert len(calls) == 3 and sorted(got) == sorted(wanted[:4])
     for pool_id, summary in got.items():
         assert summary == await pool_summary(pool_id, today=today)
-    assert got[dev.id].cost == D("265.25") and got[dev.id].pool.name == "dev"  # 21 × 10.25 + 10 × 5
+    assert got[dev.id].cost == D("265.25") and got[dev.id].pool_name == "dev"  # 21 × 10.25 + 10 × 5
     assert got[fx.root.id].cost == D("279.25") and got[ops.id].forecast.days_averaged == 1
-    everything = await pool_summaries(fx.org.id, today=today)
+    everything = await pool_summaries(organization_id=fx.org.id, today=today)
     assert sorted(everything) == sorted(p.id for p in await Pool.filter(organization=fx.org))
     assert everything[backend.id] == await pool_summary(backend.id, today=today)
-    assert await pool_summaries(fx.org.id, today=today, pool_ids=[other.root.id]) == {}
+    assert await pool_summaries(organization_id=fx.org.id, today=today, pool_ids=[other.root.id]) == {}
+
+
+async def test_pools_needing_attention_are_those_the_member_manages_most_over_first(db):
+    fx = await make_org()
+    dev, frontend, backend, ops = await _tree(fx)
+    today = date(2024, 4, 21)
+    for pool, limit in ((dev, 100), (frontend, 10), (backend, 1000), (ops, 5)):
+        await Pool.filter(id=pool.id).update(monthly_limit=limit)
+    await _spend(await make_resource(frontend, "fe"), date(2024, 4, 1), today, "1")  # 21 of 10, under dev's 100
+    await _spend(await make_resource(ops, "ops"), date(2024, 4, 20), today, "1")  # 2 of 5, forecast 30
+    dev_manager = await make_pool_manager(fx, "dev@acme.test", dev)
+    page = await pools_needing_attention(organization_id=fx.org.id, member_id=fx.manager.id, today=today, limit=1)
+    assert [s.pool_name for s in page.rows] == ["frontend"] and page.total == 2
+    mine = await pools_needing_attention(organization_id=fx.org.id, member_id=dev_manager.id, today=today)
+    assert [(s.pool_name, s.exceeded) for s in mine.rows] == [("frontend", True)] and mine.total == 1

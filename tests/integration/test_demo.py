@@ -27,13 +27,13 @@ async def test_demo_loads_a_consistent_sample_organization(db):
     org = await Organization.get(name=DEMO_NAME)
     assert org.is_demo
 
-    tree = await pool_tree(org.id)
+    tree = await pool_tree(organization_id=org.id)
     assert len(tree) == 7
     for row in tree:
-        children = [r.pool for r in tree if r.pool.parent_id == row.pool.id]
-        assert sum(c.monthly_limit for c in children) <= row.pool.monthly_limit, row.pool.name
+        children = [r for r in tree if r.parent_id == row.id]
+        assert sum(c.monthly_limit for c in children) <= row.monthly_limit, row.name
 
-    root = await pool_summary(tree[0].pool.id, today=NOW.date())
+    root = await pool_summary(tree[0].id, today=NOW.date())
     assert root.cost > 0 and root.forecast.value > root.cost and "month-to-date" in root.forecast.formula
     oldest = await Expense.all().order_by("day").first()
     assert (NOW.date() - oldest.day).days == 59
