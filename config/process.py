@@ -9,6 +9,7 @@ import signal
 from functools import partial
 
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 
 from bot.app import BotConfig, api_base
 from bot.manifest import manifest
@@ -20,11 +21,13 @@ from core import db
 from core.adapters import context
 from core.crypto import SecretBox
 from core.services import datasources, setup
+from jobs.metrics import JobMetrics
 from jobs.runner import Deps
 from jobs.scheduler import build_scheduler, register_jobs, stop_jobs
 from webconsole.access_log import RedactingAccessLogger
 from webconsole.app import build_app
 from webconsole.console import console_routes
+from webconsole.metrics import metrics_routes
 from webconsole.options import ConsoleConfig, SlackSetup, SlackSignIn
 from webconsole.slack_routes import slack_routes
 
@@ -56,9 +59,10 @@ async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyn
     secret_key = ensure_secret_key(settings)
     await prepare_database(settings, apply_migrations=apply_migrations)
     scheduler = build_scheduler()
+    registry = CollectorRegistry()  # this process's own: /metrics shows what it did
     checks = {"database": db.ping}
     if jobs:
-        register_jobs(scheduler, job_deps(settings, secret_key))
+        register_jobs(scheduler, job_deps(settings, secret_key, metrics=JobMetrics(registry)))
         scheduler.start()
 
         async def scheduler_check() -> None:
@@ -69,7 +73,9 @@ async def serve(settings: Settings, *, apply_migrations: bool = True, stop: asyn
     bot = await start_slack_bot(settings, secret_key) if slack else None
     if bot is not None:
         checks["bot"] = bot.check
-    routes = [console_routes(console_config(settings, secret_key, bot))] if slack else []  # a worker serves no pages
+    routes = [metrics_routes(registry)]
+    if slack:  # a worker serves no pages
+        routes.append(console_routes(console_config(settings, secret_key, bot)))
     if bot is not None:
         routes.append(slack_routes(bot.app, signing_secret=settings.slack_signing_secret))
     app = build_app(checks=checks, routes=routes)
@@ -138,7 +144,7 @@ def console_config(settings: Settings, secret_key: str, bot: Bot | None) -> Cons
     return ConsoleConfig(public_url=settings.public_url, secret_key=secret_key, slack=slack, slack_sign_in=sign_in)
 
 
-def job_deps(settings: Settings, secret_key: str) -> Deps:
+def job_deps(settings: Settings, secret_key: str, *, metrics: JobMetrics | None = None) -> Deps:
     """What the scheduled jobs need: a sender per target kind (Slack's, when Slack is set up) and the cloud
     adapters."""
     box = SecretBox(secret_key)
@@ -147,4 +153,4 @@ def job_deps(settings: Settings, secret_key: str) -> Deps:
         send = slack_sender(box=box, public_url=settings.public_url, bot_token=settings.slack_bot_token,
                             api_url=settings.slack_api_url)
         senders.update(dict.fromkeys(send.kinds, send))
-    return Deps(senders=senders, open_adapter=partial(datasources.open_adapter, box=box), box=box)
+    return Deps(senders=senders, open_adapter=partial(datasources.open_adapter, box=box), box=box, metrics=metrics)

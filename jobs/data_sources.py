@@ -4,6 +4,7 @@ then evaluate the pool alerts it may move.
 A failed import is recorded on the data source and told to the org managers once per run of failures.
 """
 
+import asyncio
 import logging
 import uuid
 
@@ -24,8 +25,9 @@ async def run(window: Window, deps: Deps) -> str:
     imported = failed = 0
     organizations = set()
     for source in await DataSource.filter(sample=False).order_by("id"):  # sample data has no cloud to import from
+        started = asyncio.get_running_loop().time()
         try:
-            await run_import(data_source_id=source.id, box=deps.box, now=window.now)
+            summary = await run_import(data_source_id=source.id, box=deps.box, now=window.now)
         except CoreError as exc:
             log.warning("import of data source %s failed: %s", source.id, exc)
             detail = str(exc)
@@ -34,6 +36,8 @@ async def run(window: Window, deps: Deps) -> str:
             log.exception("import of data source %s failed (ref %s)", source.id, ref)
             detail = render("import_failed_unexpectedly", ref=ref)
         else:
+            if deps.metrics is not None:
+                deps.metrics.imported(source.kind.value, asyncio.get_running_loop().time() - started, summary.items_read)
             imported += 1
             organizations.add(source.organization_id)
             continue

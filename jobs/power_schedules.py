@@ -14,6 +14,8 @@ async def run(window: Window, deps: Deps) -> str:
         report = await run_power_schedules(organization_id=organization_id, since=window.since, now=window.now,
                                            open_adapter=deps.open_adapter)
         counts["warned"] += report.warned
+        if deps.metrics is not None:
+            deps.metrics.powered(report.tally)
         counts["skipped"] += len(report.outcomes.get(SKIPPED, ()))
         counts["acted"] += sum(len(ids) for outcome, ids in report.outcomes.items() if outcome != SKIPPED)
         return len(report.outcomes.get(FAILED, ()))

@@ -26,6 +26,7 @@ from core.adapters.base import CloudAdapter
 from core.crypto import SecretBox
 from core.models import DataSource, JobRun, Organization
 from core.services.outbox import Sender
+from jobs.metrics import JobMetrics
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Deps:
     senders: Mapping[str, Sender] = field(default_factory=dict)  # per target kind (core.events.routing)
     open_adapter: Callable[[DataSource], CloudAdapter] | None = None
     box: SecretBox | None = None
+    metrics: JobMetrics | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Job:
 async def run_job(job: Job, deps: Deps, *, now: datetime) -> str | None:
     """Run the job for (last run, now] unless another process holds it; None when it was held."""
     if not job.leased:
-        return await job.run(Window(now - job.first_window, now), deps)
+        return await _observed(job, Window(now - job.first_window, now), deps)
     token = f"{deps.worker[:40]}/{uuid.uuid4().hex[:12]}"
     row = await _claim(job, token, now)
     if row is None:
@@ -78,7 +80,7 @@ async def run_job(job: Job, deps: Deps, *, now: datetime) -> str | None:
     renewing = asyncio.ensure_future(_renew(held, now))
     outcome: dict = {}
     try:
-        summary = await job.run(Window(since, now), deps)
+        summary = await _observed(job, Window(since, now), deps, lag=(now - since).total_seconds())
         outcome = {"last_run_at": now, "last_error": ""}
         return summary
     except Exception as exc:
@@ -87,6 +89,12 @@ async def run_job(job: Job, deps: Deps, *, now: datetime) -> str | None:
     finally:  # also when cancelled at shutdown: the lease is free for the next process at once
         renewing.cancel()
         await asyncio.shield(held.update(claimed_by="", claimed_until=None, **outcome))
+
+
+async def _observed(job: Job, window: Window, deps: Deps, *, lag: float | None = None) -> str:
+    if deps.metrics is None:
+        return await job.run(window, deps)
+    return await deps.metrics.run(job.name, job.run(window, deps), lag=lag)
 
 
 async def _renew(held, now: datetime) -> None:

@@ -18,7 +18,7 @@ failure also goes to whoever the action names (else the org managers).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -51,10 +51,12 @@ _DONE = {START: ("Started", "running"), STOP: ("Stopped", "stopped")}
 
 @dataclass
 class PowerReport:
-    """What one run did: warnings sent, and per outcome the cloud resource ids acted on."""
+    """What one run did: warnings sent, per outcome the cloud resource ids acted on, and how many actions per
+    (verb, outcome)."""
 
     warned: int = 0
     outcomes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    tally: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 @dataclass
@@ -88,7 +90,7 @@ async def run_power_schedules(*, organization_id: int, since: datetime, now: dat
               for b in await bookings_in_progress(now, environment__resource_id__in=stops)}
     actions = [_scheduled(resources[d.resource_id], d, booked.get(d.resource_id) if d.action == STOP else None)
                for d in due]
-    report.outcomes = await execute(actions, open_adapter=open_adapter, now=now)
+    report.outcomes = await execute(actions, open_adapter=open_adapter, now=now, tally=report.tally)
     return report
 
 
@@ -120,10 +122,13 @@ async def bookings_in_progress(now: datetime, **where: object) -> list[Booking]:
                   .select_related("environment", "member").order_by("id"))
 
 
-async def execute(actions: list[PowerAction], *, open_adapter: AdapterOpener, now: datetime) -> dict[str, list[str]]:
+async def execute(actions: list[PowerAction], *, open_adapter: AdapterOpener, now: datetime,
+                  tally: Counter | None = None) -> dict[str, list[str]]:
     """Claim the actions, ask the cloud in batches per data source, region and verb, and record every
-    outcome once; returns the cloud resource ids per outcome recorded by this call. Claims and outcomes are
-    written per CLAIM_BATCH actions in a fixed number of statements."""
+    outcome once; returns the cloud resource ids per outcome recorded by this call (and counts them per
+    (verb, outcome) in `tally`). Claims and outcomes are written per CLAIM_BATCH actions in a fixed number of
+    statements."""
+    tally = Counter() if tally is None else tally
     outcomes: dict[str, list[str]] = defaultdict(list)
     batches: dict[tuple, list[PowerAction]] = defaultdict(list)
     decided = []
@@ -146,6 +151,7 @@ async def execute(actions: list[PowerAction], *, open_adapter: AdapterOpener, no
     for start in range(0, len(decided), CLAIM_BATCH):
         for action, outcome in await _record(decided[start:start + CLAIM_BATCH], now):
             outcomes[outcome].append(action.resource.cloud_resource_id)
+            tally[(action.verb, outcome)] += 1
     return outcomes
 
 
