@@ -1,6 +1,7 @@
 """/metrics scraped over HTTP from the served app while the real jobs, an import and Slack requests run."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -30,8 +31,6 @@ from webconsole.slack_routes import slack_routes
 class BillingCloud(fake_cloud.FakeAdapter):
     """The fake cloud with a bill of 7 line items for office-vm."""
 
-    capabilities = fake_cloud.FakeAdapter.capabilities | {Capability.BILLING}
-
     async def billing(self, start: date, end: date) -> BillingBatch:
         return BillingBatch([ExpenseLine("office-vm", end, Decimal("1.25"))], items_read=7, currency="USD")
 
@@ -39,7 +38,9 @@ class BillingCloud(fake_cloud.FakeAdapter):
 @pytest.fixture
 def cloud(monkeypatch):
     world = fake_cloud.install(monkeypatch)
-    monkeypatch.setitem(registry.ADAPTERS, fake_cloud.KIND, f"{__name__}:BillingCloud")
+    billed = replace(fake_cloud.INFO, capabilities=fake_cloud.INFO.capabilities | {Capability.BILLING},
+                     factory=f"{__name__}:BillingCloud")
+    monkeypatch.setitem(registry.KINDS, billed.kind, billed)
     return world
 
 
@@ -61,7 +62,7 @@ async def test_metrics_move_with_jobs_imports_power_outbox_and_slack(fake, cloud
     deps = type(deps)(**{**vars(deps), "metrics": JobMetrics(registry)})
     bolt = build_bolt_app(BotConfig(public_url=CONSOLE, secret_key=SECRET_KEY, signing_secret=SECRET,
                                     bot_token="xoxb-test", api_url=fake.api_url))
-    app = build_app(checks={"database": database.ping}, routes=[slack_routes(bolt), metrics_routes(registry)])
+    app = build_app(checks={"database": database.ping}, routes=[slack_routes(bolt, signing_secret=SECRET), metrics_routes(registry)])
     async with TestServer(app, host="127.0.0.1") as server, ClientSession() as http:
         before = await _scrape(http, server)
         assert ("cloudtuner_job_runs_total", ("job", "constraint_check")) not in before
