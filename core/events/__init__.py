@@ -9,6 +9,7 @@ from core.events.costs import (AlertAdded, AlertRemoved, ConstraintViolated, Exp
                                TtlExpiring, TtlPassed)
 from core.events.environments import (BookingCreated, BookingDeleted, BookingEnded, BookingExtended, BookingReleased,
                                       BookingStarted, EnvironmentActivation, EnvironmentChanged, WaitlistTurn)
+from core.events.members import BookingCancelledMemberRemoved, MemberInvited
 from core.events.operations import CatalogNotice, ImportFailed, PowerActionFailed, PowerWarning
 
 __all__ = [
@@ -16,5 +17,5 @@ __all__ = [
     "AlertAdded", "AlertRemoved", "ConstraintViolated", "ExpenseLimitExceeded", "PoolAlertCrossed", "TtlExpiring",
     "TtlPassed", "BookingCreated", "BookingDeleted", "BookingEnded", "BookingExtended", "BookingReleased",
     "BookingStarted", "EnvironmentActivation", "EnvironmentChanged", "WaitlistTurn", "CatalogNotice", "ImportFailed",
-    "PowerActionFailed", "PowerWarning",
+    "PowerActionFailed", "PowerWarning", "MemberInvited", "BookingCancelledMemberRemoved",
 ]

@@ -15,6 +15,7 @@ from core.events.base import Event
 from core.events.costs import ConstraintViolated, PoolAlertCrossed, TtlExpiring
 from core.events.environments import BookingEnded, BookingStarted, WaitlistTurn
 from core.events.operations import ImportFailed, PowerActionFailed, PowerWarning
+from core.events.members import BookingCancelledMemberRemoved, MemberInvited
 from core.models import Alert, AlertBasis, EventSubscription, Member, Pool, Role
 from core.rules import constraints as rules
 
@@ -91,6 +92,10 @@ class Router:
                 return [Target.member(i) for i in event.member_ids] or await self.managers()
             case ImportFailed():
                 return await self.managers()
+            case MemberInvited():
+                return [Target.member(event.member_id)]
+            case BookingCancelledMemberRemoved():
+                return [t for t in await self.managers() if t != Target.member(event.removed_member_id)]
         return []  # the other events (bookings made or changed, environment and alert edits): subscribers only
 
     async def pool_alerts(self, basis: AlertBasis, pool_id: int) -> list[Target]:

@@ -5,6 +5,24 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+class AddFieldWithDefault(ops.AddField):
+    """AddField whose column also gets a database default, so existing rows are filled on upgrade (Tortoise's
+    defaults live in Python only, and a NOT NULL column added to a table with rows would be refused)."""
+
+    def __init__(self, *, sql_default: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sql_default = sql_default
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        if not state_editor:
+            return
+        model = new_state.apps.get_model(f"{app_label}.{self.model_name}")
+        table = model._meta.db_table
+        await state_editor._run_sql(f'ALTER TABLE "{table}" ADD COLUMN "{self.name}" VARCHAR({self.field.max_length}) '
+                                    f"NOT NULL DEFAULT {self.sql_default}")
+
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0005_sample_sources')]
 
@@ -48,9 +66,10 @@ class Migration(migrations.Migration):
             options={'table': 'sign_in_throttle', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Failed sign-ins of one key (an account or a client address) in the current window.'},
             bases=['Model'],
         ),
-        ops.AddField(
+        AddFieldWithDefault(
             model_name='Organization',
             name='timezone',
             field=fields.CharField(default='UTC', max_length=64),
+            sql_default="'UTC'",
         ),
     ]

@@ -10,7 +10,9 @@ from core.db import transaction
 from core.errors import Conflict
 from core.models import Credential, Member, Organization, SlackUserLink, SlackWorkspace
 from core.permissions import load_actor, require_org_manager
-from core.services import lookup, orgs, outbox, passwords, tokens
+from core.events import MemberInvited
+from core.events.record import record
+from core.services import lookup, orgs, passwords, tokens
 
 INVITE_LIFETIME = timedelta(days=7)
 
@@ -49,10 +51,8 @@ async def _tell_in_slack(member: Member, now: datetime) -> bool:
         return False
     await SlackUserLink.get_or_create(slack_user_id=known.slack_user_id, member_id=member.id)
     org = await Organization.get(id=member.organization_id)
-    await outbox.notify(organization_id=org.id, kind="member_invited", key=f"member_invited:{member.id}",
-                        payload={"code": "member_invited",
-                                 "params": {"organization": org.name, "role": member.role.value.replace("_", " ")}},
-                        targets=[outbox.Target(member_id=member.id)], now=now)
+    await record(MemberInvited(member_id=member.id, organization=org.name, role=member.role.value.replace("_", " ")),
+                 organization_id=org.id, now=now, key=f"member_invited:{member.id}")
     return True
 
 

@@ -9,7 +9,9 @@ from core.db import transaction
 from core.errors import Conflict
 from core.models import Booking, Member, Organization, Role
 from core.permissions import load_actor, require_org_manager
-from core.services import lookup, outbox
+from core.events import BookingCancelledMemberRemoved
+from core.events.record import record
+from core.services import lookup
 
 
 async def remove_member(*, actor_id: int, member_id: int, now: datetime | None = None) -> Member:
@@ -30,14 +32,11 @@ async def remove_member(*, actor_id: int, member_id: int, now: datetime | None =
         upcoming = await (Booking.filter(member_id=member.id, starts_at__gt=now)
                           .select_related("environment").order_by("starts_at"))
         org = await Organization.get(id=actor.organization_id)
-        targets = [t for t in await outbox.manager_targets(org.id) if t.member_id != member.id]
         for booking in upcoming:
-            await outbox.notify(
-                organization_id=org.id, kind="booking_cancelled", key=f"booking_cancelled:{booking.id}",
-                payload={"code": "booking_cancelled_member_removed", "environment_id": booking.environment_id,
-                         "params": {"member": member.label, "organization": org.name,
-                                    "environment": booking.environment.name}},
-                targets=targets, now=now)
+            await record(BookingCancelledMemberRemoved(
+                environment_id=booking.environment_id, environment=booking.environment.name, member=member.label,
+                removed_member_id=member.id, organization=org.name), organization_id=org.id, now=now,
+                key=f"booking_cancelled:{booking.id}")
         await Booking.filter(created_by_id=member.id).exclude(member_id=member.id).update(created_by_id=actor.id)
         await member.delete()
     return member

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from core.clock import utcnow
+from core.events import decode
 from core.models import Booking, Member, OutboxMessage, Pool, Resource, Role
 from core.services import bookings, environments, invites
 from tests.scenario.console_world import PASSWORD, member_with_password, org_with_password, serve
@@ -135,13 +136,12 @@ async def test_remove_a_member_keeps_resources_in_their_pool_and_cancels_upcomin
     vm = await Resource.get(id=vm.id)
     assert vm.pool_id == fx.root.id and vm.owner_id is None
     assert not await Booking.exists(environment_id=env.id)
-    notice = await OutboxMessage.get(kind="booking_cancelled")
-    assert notice.target_member_id == fx.manager.id and notice.payload["params"]["environment"] == "staging"
+    notice = await OutboxMessage.get(event_type="booking_cancelled_member_removed")
+    assert (notice.target_kind, notice.target_address) == ("member", str(fx.manager.id))
+    assert "staging" in decode(notice.event_type, notice.payload).text()
 
 
 async def test_an_invitee_the_bot_knows_is_linked_and_told_in_slack(db):
-    from bot.links import Console
-    from bot.notify.views import notification
     from core.models import SlackUser, SlackUserLink
     from core.services import slack_links
     from tests.factories import make_org
@@ -159,7 +159,7 @@ async def test_an_invitee_the_bot_knows_is_linked_and_told_in_slack(db):
         assert "also told them in Slack" not in unknown.text
     pat = await Member.get(organization_id=fx.org.id, email="pat@globex.test")
     assert await SlackUserLink.exists(slack_user=person, member=pat)
-    message = await OutboxMessage.get(kind="member_invited")
-    assert message.target_member_id == pat.id
-    shown = notification(message.kind, message.payload, Console("http://console.test")).text
+    message = await OutboxMessage.get(event_type="member_invited")
+    assert (message.target_kind, message.target_address) == ("member", str(pat.id))
+    shown = decode(message.event_type, message.payload).text()
     assert "member of Acme in Cloudtuner, as engineer" in shown and "`console`" in shown

@@ -32,6 +32,8 @@ SAMPLES = [
                                           "detail": "IncorrectInstanceState"}, (4,)),
     events.ImportFailed(7, "aws", "AWS refused the credentials"),
     events.CatalogNotice("notice_waitlist_free", {"environment": "stage"}, environment_id=2),
+    events.MemberInvited(4, "Acme", "engineer"),
+    events.BookingCancelledMemberRemoved(2, "stage", "Pat", 4, "Acme"),
 ]
 
 
