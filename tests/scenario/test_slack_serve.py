@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import sqlite3
 import subprocess
-import time
 import urllib.request
 from urllib.parse import urlencode
 
 from tests.cli import COMMAND, cli_env, run_cli
+from tests.scenario.served import wait_healthy
 from tests.scenario.slack_fake import SECRET, FakeSlack, sign, texts
 
 
@@ -29,15 +28,7 @@ def _start(tmp_path, port: int, *command: str, **extra: str) -> subprocess.Popen
 
 
 async def _healthz(proc: subprocess.Popen, port: int) -> dict:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                return json.load(resp)
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read()
-            await asyncio.sleep(0.2)
-    raise AssertionError("the server did not answer /healthz")
+    return await wait_healthy(f"http://127.0.0.1:{port}", proc)
 
 
 def _stop(proc: subprocess.Popen) -> str:
